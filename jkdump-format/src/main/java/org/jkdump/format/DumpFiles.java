@@ -30,6 +30,7 @@ public final class DumpFiles {
         var magic = new String(source.bytes(0, (int) Math.min(16, source.size())), StandardCharsets.ISO_8859_1);
         if (magic.startsWith("\177ELF")) return ElfDump.open(source);
         if (magic.startsWith(KdumpHeader.KDUMP) || magic.startsWith(KdumpHeader.DISKDUMP)) return KdumpDump.open(source);
+        if (FlattenedSource.isFlattened(source)) return FlattenedDump.open(source);
         throw source.malformed(0, "not a crash dump: no ELF, KDUMP, DISKDUMP or flattened-format signature (found \"%s\")",
                 magic.replaceAll("[^\\x20-\\x7e]", "?"));
     }
