@@ -1,8 +1,10 @@
 package org.jkdump.format;
 
 import java.nio.charset.StandardCharsets;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
 
 /**
  * Opens dump files, recognising the format by content, never by name: "\177ELF",
@@ -15,13 +17,44 @@ public final class DumpFiles {
     /** Opens one dump, or a split set when several paths are given. */
     public static DumpFile open(Path... paths) {
         if (paths.length == 0) throw new JkdumpException("no dump file given");
-        if (paths.length > 1) throw new JkdumpException("split dump sets are not readable yet: " + Arrays.toString(paths));
+        if (paths.length > 1) return openSplit(paths);
         var source = MappedSource.open(paths[0]);
         try {
             return open(source);
         } catch (RuntimeException e) {
             source.close();
             throw e;
+        }
+    }
+
+    private static SplitDump openSplit(Path... paths) {
+        for (int i = 0; i < paths.length; i++)
+            for (int j = 0; j < i; j++)
+                if (sameFile(paths[i], paths[j]))
+                    throw new JkdumpException(paths[j] + " and " + paths[i] + " are the same file: give each part of a split dump once");
+        var parts = new ArrayList<KdumpDump>();
+        try {
+            for (var p : paths) {
+                var d = open(p);
+                if (!(d instanceof KdumpDump kd)) {
+                    d.close();
+                    throw new JkdumpException(p + ": a " + d.format().text() + " file cannot be part of a split dump; "
+                            + "several files must be the kdump-compressed parts of one makedumpfile --split");
+                }
+                parts.add(kd);
+            }
+            return SplitDump.of(parts);
+        } catch (RuntimeException e) {
+            parts.forEach(KdumpDump::close);
+            throw e;
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
         }
     }
 
