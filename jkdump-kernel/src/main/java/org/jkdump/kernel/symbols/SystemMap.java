@@ -86,16 +86,29 @@ public final class SystemMap implements SymbolFile {
             throw new SymbolFileException(file, line, "expected \"ADDRESS TYPE NAME\" (like \"ffffffff81000000 T _stext\"), found \"%s\""
                     .formatted(printable(text)));
         var addr = fields.get(0);
-        if (addr.length() > 16 || !addr.chars().allMatch(c -> Character.digit(c, 16) >= 0))
+        if (addr.isEmpty() || addr.length() > 16 || !isHex(addr))
             throw new SymbolFileException(file, line, "address \"%s\" is not a hexadecimal number of at most 16 digits".formatted(printable(addr)));
         var type = fields.get(1);
         if (type.length() != 1 || !Character.isLetter(type.charAt(0)) || type.charAt(0) > 'z')
             throw new SymbolFileException(file, line, "type \"%s\" is not one of nm's type letters (T, t, D, d, B, b, R, r, A, W, V, ...)".formatted(printable(type)));
         var symbol = fields.get(2);
-        if (symbol.length() > MAX_NAME || !symbol.chars().allMatch(c -> c > 0x20 && c < 0x7f))
+        if (symbol.length() > MAX_NAME || !isPrintable(symbol))
             throw new SymbolFileException(file, line, "name \"%s\" is not a symbol name (printable ASCII, at most %d characters)"
                     .formatted(printable(symbol.substring(0, Math.min(60, symbol.length()))), MAX_NAME));
         return Symbol.of(symbol, Long.parseUnsignedLong(addr, 16), type.charAt(0));
+    }
+
+    private static boolean isHex(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')) return false;
+        }
+        return true;
+    }
+
+    private static boolean isPrintable(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) <= 0x20 || s.charAt(i) >= 0x7f) return false;
+        return true;
     }
 
     /** The blank- or tab-separated fields of a line; stops counting at four (one too many). */
