@@ -9,7 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jkdump.format.Fixtures;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jkdump dmesg} end to end on the fixtures, against the reference tools' output. */
@@ -35,20 +39,32 @@ class DmesgCommandTest {
                 i < a.length ? "\"" + a[i] + "\"" : "<end>", i < e.length ? "\"" + e[i] + "\"" : "<end>");
     }
 
-    @Test
-    void printsTheLogAsMakedumpfileDoes() {
-        var r = run("dmesg", Fixtures.sysrqElf().toString());
-
-        assertThat(r.status()).as(r.err()).isZero();
-        assertSameText(r.out(), Fixtures.text("kdump-sysrq", "dmesg.makedumpfile.txt"), "jkdump dmesg vs makedumpfile --dump-dmesg");
+    static Stream<Arguments> dumps() {
+        return Stream.of(Arguments.of("kdump-sysrq", "vmcore.elf"), Arguments.of("kdump-sysrq", "vmcore.kdump-zlib"),
+                Arguments.of("kdump-sysrq", "vmcore.kdump-lzo"), Arguments.of("kdump-sysrq", "vmcore.flat"),
+                Arguments.of("kdump-oops-module", "vmcore.kdump-lzo"));
     }
 
-    @Test
-    void printsTheLogAsVmcoreDmesgDoes() {
-        var r = run("dmesg", "--format", "vmcore-dmesg", Fixtures.sysrqElf().toString());
+    private static String path(String dir, String file) {
+        return (file.equals("vmcore.elf") ? Fixtures.sysrqElf() : Fixtures.file(dir, file)).toString();
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("dumps")
+    void printsTheLogAsMakedumpfileDoes(String dir, String file) {
+        var r = run("dmesg", path(dir, file));
 
         assertThat(r.status()).as(r.err()).isZero();
-        assertSameText(r.out(), Fixtures.text("kdump-sysrq", "dmesg.vmcore-dmesg.txt"), "jkdump dmesg --format vmcore-dmesg vs vmcore-dmesg");
+        assertSameText(r.out(), Fixtures.text(dir, "dmesg.makedumpfile.txt"), "jkdump dmesg " + file + " vs makedumpfile --dump-dmesg");
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("dumps")
+    void printsTheLogAsVmcoreDmesgDoes(String dir, String file) {
+        var r = run("dmesg", "--format", "vmcore-dmesg", path(dir, file));
+
+        assertThat(r.status()).as(r.err()).isZero();
+        assertSameText(r.out(), Fixtures.text(dir, "dmesg.vmcore-dmesg.txt"), "jkdump dmesg --format vmcore-dmesg " + file + " vs vmcore-dmesg");
     }
 
     @Test

@@ -3,14 +3,23 @@ package org.jkdump.kernel.helpers;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.jkdump.kernel.helpers.TextDiff.assertSameText;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.jkdump.format.DumpFile;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
+import org.jkdump.kernel.AddressSpace;
 import org.jkdump.kernel.Kernel;
 import org.jkdump.kernel.helpers.PrintkRecord.TextBlock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The kernel log of the kdump-sysrq fixture against makedumpfile's and vmcore-dmesg's output of the same crash. */
 class PrintkFixtureTest {
@@ -28,16 +37,30 @@ class PrintkFixtureTest {
         dump.close();
     }
 
-    @Test
-    void makedumpfileLayoutIsByteIdentical() {
-        var ours = DmesgFormat.MAKEDUMPFILE.format(Printk.log(kernel), DmesgFormat.Options.NONE);
-        assertSameText(ours, Fixtures.text("kdump-sysrq", "dmesg.makedumpfile.txt"), "makedumpfile --dump-dmesg layout");
+    /** Every dump of the fixtures: the sysrq crash in all four formats, the module oops as the capture kernel wrote it. */
+    static Stream<Arguments> dumps() {
+        return Stream.of(
+                Arguments.of("kdump-sysrq", "vmcore.elf"),
+                Arguments.of("kdump-sysrq", "vmcore.kdump-zlib"),
+                Arguments.of("kdump-sysrq", "vmcore.kdump-lzo"),
+                Arguments.of("kdump-sysrq", "vmcore.flat"),
+                Arguments.of("kdump-oops-module", "vmcore.kdump-lzo"));
     }
 
-    @Test
-    void vmcoreDmesgLayoutIsByteIdentical() {
-        var ours = DmesgFormat.VMCORE_DMESG.format(Printk.log(kernel), DmesgFormat.Options.NONE);
-        assertSameText(ours, Fixtures.text("kdump-sysrq", "dmesg.vmcore-dmesg.txt"), "vmcore-dmesg layout");
+    private static Path path(String dir, String file) {
+        return file.equals("vmcore.elf") ? Fixtures.sysrqElf() : Fixtures.file(dir, file);
+    }
+
+    @ParameterizedTest(name = "{0}/{1}")
+    @MethodSource("dumps")
+    void bothLayoutsAreByteIdenticalToTheReferenceTools(String dir, String file) {
+        try (var d = DumpFiles.open(path(dir, file))) {
+            var log = Printk.log(Kernel.open(d));
+            assertSameText(DmesgFormat.MAKEDUMPFILE.format(log, DmesgFormat.Options.NONE),
+                    Fixtures.text(dir, "dmesg.makedumpfile.txt"), dir + "/" + file + " as makedumpfile --dump-dmesg");
+            assertSameText(DmesgFormat.VMCORE_DMESG.format(log, DmesgFormat.Options.NONE),
+                    Fixtures.text(dir, "dmesg.vmcore-dmesg.txt"), dir + "/" + file + " as vmcore-dmesg");
+        }
     }
 
     /**
@@ -45,23 +68,23 @@ class PrintkFixtureTest {
      * src/test/resources/.../README.md): each tool's escaping of non-printable bytes.
      */
     @Test
-    void escapesBytesAsEachToolDoesOnAPatchedDump() throws java.io.IOException {
+    void escapesBytesAsEachToolDoesOnAPatchedDump() throws IOException {
         var info = kernel.vmcoreinfo();
         var mem = kernel.memory();
         long ring = mem.u64(info.symbol("prb").orElseThrow()) + info.offset("printk_ringbuffer", "text_data_ring").orElseThrow();
         long data = mem.u64(ring + info.offset("prb_data_ring", "data").orElseThrow());
         var text = new String(mem.read(data, 1 << mem.u32(ring + info.offset("prb_data_ring", "size_bits").orElseThrow())),
-                java.nio.charset.StandardCharsets.ISO_8859_1);
+                StandardCharsets.ISO_8859_1);
         long at = data + text.indexOf("Linux version " + info.osRelease().orElseThrow() + " (debian");
         var patch = new byte[]{(byte) 0xc3, (byte) 0xa9, 0x7f, 0x01, 0x0b, 0x0d, 0x09, (byte) 0x80, (byte) 0xff, 0x1b};
         var patched = new PatchedMemory(dump.memory(), mem.translate(at), patch);
-        var space = org.jkdump.kernel.AddressSpace.kernel(patched, info, java.util.List.of());
+        var space = AddressSpace.kernel(patched, info, List.of());
         var log = Printk.log(space, info, dump.name());
 
         for (var format : DmesgFormat.values()) {
             var name = "patched-sysrq." + (format == DmesgFormat.MAKEDUMPFILE ? "makedumpfile" : "vmcore-dmesg") + ".txt";
             try (var in = PrintkFixtureTest.class.getResourceAsStream(name)) {
-                var expected = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                var expected = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
                 var ours = format.format(log, DmesgFormat.Options.NONE);
                 assertSameText(ours.substring(0, ours.indexOf('\n') + 1), expected, format + " on the patched dump");
             }
