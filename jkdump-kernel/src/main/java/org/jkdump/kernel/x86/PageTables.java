@@ -23,6 +23,7 @@ public final class PageTables {
     private final PagingMode mode;
     private final long topTable;
     private final long frameMask;
+    private final long encryptionMask;
 
     /**
      * @param topTable      physical address of the top-level table (PGD)
@@ -34,6 +35,7 @@ public final class PageTables {
         this.mode = mode;
         this.topTable = topTable & PHYSICAL_MASK;
         this.frameMask = PHYSICAL_MASK & ~encryptionMask;
+        this.encryptionMask = encryptionMask;
     }
 
     public PagingMode mode() {
@@ -47,7 +49,7 @@ public final class PageTables {
 
     /** The same tables' rules rooted at another top-level table (an mm's pgd). */
     public PageTables withTopTable(long physicalAddress) {
-        return new PageTables(memory, mode, physicalAddress, PHYSICAL_MASK & ~frameMask);
+        return new PageTables(memory, mode, physicalAddress, encryptionMask);
     }
 
     /**
