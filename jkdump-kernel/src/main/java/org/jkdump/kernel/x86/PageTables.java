@@ -118,7 +118,8 @@ public final class PageTables {
         int first = Long.compareUnsigned(from, base) > 0 ? (int) ((from - base) >>> shift) : 0;
         for (int i = first; i < ENTRIES; i++) {
             long start = base + i * span;
-            if (Long.compareUnsigned(start, limit) >= 0) return Optional.empty();
+            // the lower half ends at top-level index 255: beyond it lies the non-canonical hole
+            if (Long.compareUnsigned(start, limit) >= 0 || !mode.isCanonical(start)) return Optional.empty();
             long value;
             try {
                 value = memory.u64(table + i * 8L);
