@@ -10,8 +10,9 @@
 # apt-get when missing. One untimed warm-up run of each tool first (page cache, jar build, the
 # launcher's class-data archive); then N rounds (default 10), the tools interleaved; each
 # tool's output is checked byte for byte against jkdump's so a failing tool cannot look fast.
-# Prints medians of wall and CPU (user+sys) time; also `java -jar` without the launcher, to
-# show what the launcher's own checks cost.
+# Prints medians of wall and CPU (user+sys) time; also bin/jkdump without its class-data
+# archive (JKDUMP_CDS=off) and `java -jar` without the launcher (what the launcher's own JDK
+# search and build check cost).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 die() { echo "dmesg-bench: $*" >&2; exit 1; }
@@ -20,7 +21,7 @@ runs=10
 while [[ $# -gt 0 ]]; do
 	case $1 in
 		--runs) runs=$2; shift 2 ;;
-		-h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+		-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
 		-*) die "unknown option $1" ;;
 		*) break ;;
 	esac
@@ -47,6 +48,7 @@ trap 'rm -rf "$work"' EXIT
 run_vmcore_dmesg() { "$vmcore_dmesg" "$dump" > "$work/vmcore-dmesg.txt"; }
 run_makedumpfile() { rm -f "$work/makedumpfile.txt"; makedumpfile --dump-dmesg "$dump" "$work/makedumpfile.txt" > /dev/null 2>&1; }
 run_jkdump() { "$jkdump" dmesg "$dump" > "$work/jkdump.txt"; }
+run_jkdump_nocds() { JKDUMP_CDS=off "$jkdump" dmesg "$dump" > "$work/jkdump-nocds.txt"; }
 run_jkdump_vd() { "$jkdump" dmesg --format vmcore-dmesg "$dump" > "$work/jkdump-vd.txt"; }
 # the launcher's JVM and options without its JDK search and build check
 java=${JAVA_HOME:+$JAVA_HOME/bin/java}
@@ -76,13 +78,14 @@ time_one() {
 median() { sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 declare -A wall cpu
-names=(vmcore-dmesg makedumpfile jkdump java-jar)
+names=(vmcore-dmesg makedumpfile jkdump jkdump-no-cds java-jar)
 for ((i = 0; i < runs; i++)); do
 	for n in "${names[@]}"; do
 		case $n in
 			vmcore-dmesg) r=$(time_one run_vmcore_dmesg) ;;
 			makedumpfile) r=$(time_one run_makedumpfile) ;;
 			jkdump) r=$(time_one run_jkdump) ;;
+			jkdump-no-cds) r=$(time_one run_jkdump_nocds) ;;
 			java-jar) r=$(time_one run_java) ;;
 		esac
 		wall[$n]+="${r% *} "
