@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
                 "  jkdump info vmcore                 what a dump holds (format, memory, kernel, CPUs)",
                 "  jkdump info --json vmcore.flat     the same as JSON",
-                "  jkdump dmesg vmcore                the kernel log, as makedumpfile --dump-dmesg prints it",
+                "  jkdump dmesg vmcore                the kernel log, as makedumpfile prints it",
                 "  jkdump crash vmcore -c sys         crash commands on a dump (interactive without -c)",
                 "  jkdump <command> --help            help on one command"})
 public final class Main implements Runnable {
