@@ -14,7 +14,7 @@ import org.jkdump.kernel.btf.BtfType;
  * circular {@code struct list_head} and {@code hlist_for_each_entry} over a NULL-ended
  * {@code struct hlist_head}, as lazy streams of the containing objects. A corrupt list
  * ends with an error naming the list and the node, never a hang: a loop that does not
- * pass through the head is found by Brent's cycle detection (within about twice the
+ * pass through the head is found by Brent's cycle detection (within three times the
  * list's length, no extra memory), and no walk goes past {@link #MAX_ENTRIES}. Next-pointer
  * offsets come from the kernel's own list_head and hlist_node types.
  */
@@ -115,7 +115,7 @@ public final class KList {
             long node = cur;
             if (++count > limit)
                 throw new ObjectReadException(String.format("%s %s has more than %d entries: corrupt or looping", kind, head.origin(), limit), node, null);
-            cur = readPointer(head, node + nextOffset, kind + "_node.next", count);
+            cur = readPointer(head, node + nextOffset, kind.equals("list") ? "list_head.next" : "hlist_node.next", count);
             if (cur == saved && cur != end)
                 throw new ObjectReadException(String.format("%s %s is corrupt: it loops back to 0x%016x after %d entries without reaching its %s",
                         kind, head.origin(), cur, count, end == 0 ? "end" : "head"), cur, null);

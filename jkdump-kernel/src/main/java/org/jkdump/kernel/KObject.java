@@ -72,7 +72,7 @@ public final class KObject {
         if (size > 8) throw new TypeMismatchException(types.name(type) + " is not a scalar type");
         var b = new byte[size];
         for (int i = 0; i < size; i++) b[i] = (byte) (v >>> (8 * i));
-        return new KObject(types, memory, type, NO_ADDRESS, b, 0, 0, "(" + types.name(type) + ")" + v);
+        return new KObject(types, memory, type, NO_ADDRESS, b, 0, 0, String.format("(%s)0x%x", types.name(type), v));
     }
 
     /**
