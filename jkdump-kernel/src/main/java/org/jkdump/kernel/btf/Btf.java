@@ -186,7 +186,7 @@ public final class Btf {
             return;
         }
         if (base == null && in.u8(stringStart) != 0)
-            throw in.malformed(stringStart, "string section does not start with a NUL byte (the empty name)");
+            throw in.malformed(stringStart, "string section does not start with a NUL byte (the empty name): split BTF (a module's) read without its base?");
         if (in.u8(stringStart + stringLength - 1) != 0)
             throw in.malformed(stringStart + stringLength - 1, "string section does not end with a NUL byte");
     }
