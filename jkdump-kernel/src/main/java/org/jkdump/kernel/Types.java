@@ -115,7 +115,7 @@ public final class Types {
         if (map == null) {
             map = new HashMap<>();
             for (int id = 1; id < btf.typeCount(); id++)
-                if (btf.type(id) instanceof BtfType.Ptr p) map.putIfAbsent(p.target(), id);
+                if (btf.kind(id) == BtfKind.PTR && btf.type(id) instanceof BtfType.Ptr p) map.putIfAbsent(p.target(), id);
             pointers = map;
         }
         return Optional.ofNullable(map.get(target.id())).map(btf::type);
@@ -264,7 +264,8 @@ public final class Types {
         if (map == null) {
             map = new HashMap<>();
             for (int id = 1; id < btf.typeCount(); id++) {
-                if (btf.type(id) instanceof BtfType.Enum e)
+                var kind = btf.kind(id);
+                if ((kind == BtfKind.ENUM || kind == BtfKind.ENUM64) && btf.type(id) instanceof BtfType.Enum e)
                     for (var v : e.values()) map.putIfAbsent(v.name(), v.value());
             }
             constants = map;
@@ -287,7 +288,7 @@ public final class Types {
         if (map == null) {
             map = new HashMap<>();
             for (int id = 1; id < btf.typeCount(); id++) {
-                if (!(btf.type(id) instanceof BtfType.DataSec d)) continue;
+                if (btf.kind(id) != BtfKind.DATASEC || !(btf.type(id) instanceof BtfType.DataSec d)) continue;
                 for (var vs : d.vars())
                     if (btf.type(vs.type()) instanceof BtfType.Var v)
                         map.putIfAbsent(v.name(), new Variable(v.name(), btf.type(v.type()), d.name(), vs.offset()));

@@ -317,6 +317,12 @@ public final class Btf {
         return in.i32(offsets[local] + T_INFO) < 0;
     }
 
+    /** The kind of type {@code id} without decoding it (scans over all types filter on this first). */
+    public BtfKind kind(int id) {
+        if (id < 0 || id >= typeCount()) throw new JkdumpException(name() + ": no type id " + id + " (ids are 0.." + (typeCount() - 1) + ")");
+        return kindOf(id);
+    }
+
     /** The kind of any id, base ids included; VOID for 0. */
     BtfKind kindOf(int id) {
         if (id == 0) return BtfKind.VOID;
