@@ -5,10 +5,12 @@ import java.util.Optional;
 
 /**
  * The result of unwinding one stack: its frames, exception frames and stack switches from
- * the innermost outwards, and why the unwind stopped early when it did not reach the end of
- * the stack (an unreadable page, a code address no unwind table covers, bad ORC data).
+ * the innermost outwards; whether the walk reached the end of the stack (an END_OF_STACK
+ * entry or user-mode registers); and the first problem met on the way (an unreadable page,
+ * code no unwind table covers, bad ORC data) — after which the frames up to the next one
+ * ORC could resume from were found by scanning and are marked unreliable.
  */
-public record Backtrace(List<BacktraceEntry> entries, Optional<String> problem) {
+public record Backtrace(List<BacktraceEntry> entries, Optional<String> problem, boolean complete) {
     public Backtrace {
         entries = List.copyOf(entries);
     }

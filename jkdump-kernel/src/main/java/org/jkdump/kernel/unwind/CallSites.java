@@ -47,6 +47,46 @@ final class CallSites {
         return OptionalLong.of(returnAddress + rel);
     }
 
+    /**
+     * Whether a call to {@code target} can end up running {@code function} in the same frame:
+     * it is the target itself, or the target (or a function it jumps to) ends in a tail call
+     * ({@code jmp rel32} or a conditional {@code jcc rel32}) to its start. Up to {@code depth}
+     * jumps are followed.
+     */
+    boolean reaches(long target, long function, int depth) {
+        if (target == function) return true;
+        if (depth == 0) return false;
+        var fn = symbols.function(target);
+        if (fn.isEmpty() || fn.get().start() != target) return false;
+        long size = fn.get().size();
+        if (size <= 0 || size > MAX_FUNCTION) return false;
+        byte[] code;
+        try {
+            code = memory.read(target, (int) size);
+        } catch (JkdumpException e) {
+            return false;
+        }
+        for (int i = 0; i + 5 <= code.length; i++) {
+            int len;
+            if (u(code[i]) == 0xe9) len = 5;
+            else if (u(code[i]) == 0x0f && i + 6 <= code.length && (u(code[i + 1]) & 0xf0) == 0x80) len = 6;
+            else continue;
+            long dest = target + i + len + s32(code, i + len - 4);
+            if (dest == function) return true;
+            if (dest != target && (dest < target || dest >= target + size) && depth > 1
+                    && symbols.function(dest).map(f -> f.start() == dest).orElse(false) && reaches(dest, function, depth - 1))
+                return true;
+        }
+        return false;
+    }
+
+    /** Functions longer than this are not searched for tail calls. */
+    private static final long MAX_FUNCTION = 64 * 1024;
+
+    private static int s32(byte[] b, int i) {
+        return u(b[i]) | u(b[i + 1]) << 8 | u(b[i + 2]) << 16 | b[i + 3] << 24;
+    }
+
     private byte[] before(long address) {
         try {
             return memory.read(address - WINDOW, WINDOW);

@@ -29,6 +29,8 @@ public final class Unwinder {
     private static final int CALLEE_WINDOW = 2048;
     private static final int MAX_DESCENT = 16;
     private static final int MAX_SCANNED = 64;
+    /** Tail calls followed from a call's target to the function found in its frame (exc_page_fault → page_fault_oops). */
+    private static final int TAIL_CALL_DEPTH = 3;
 
     private final Orc orc;
     private final KernelMemory memory;
@@ -56,7 +58,7 @@ public final class Unwinder {
         try {
             pc = memory.u64(retAddrSlot);
         } catch (JkdumpException e) {
-            return new Backtrace(List.of(), Optional.of("cannot read the switch frame at " + hex(retAddrSlot) + ": " + e.getMessage()));
+            return new Backtrace(List.of(), Optional.of("cannot read the switch frame at " + hex(retAddrSlot) + ": " + e.getMessage()), false);
         }
         var s = new State(pc, retAddrSlot + 8, bp, stacks);
         var out = new ArrayList<BacktraceEntry>();
@@ -71,7 +73,7 @@ public final class Unwinder {
         var out = new ArrayList<BacktraceEntry>();
         if (PtRegs.userMode(regs)) {
             out.add(new ExceptionFrame(0, regs, true, false, Optional.empty()));
-            return new Backtrace(out, Optional.empty());
+            return new Backtrace(out, Optional.empty(), true);
         }
         var s = new State(regs.rip(), regs.rsp(), regs.rbp(), stacks);
         s.regs = regs;
@@ -94,23 +96,22 @@ public final class Unwinder {
         var saved = findSavedRegisters(regs, stacks);
         if (saved.isPresent()) {
             long slot = saved.getAsLong() - 8;
-            try {
-                long ret = memory.u64(slot);
-                if (calls.isReturnAddress(ret)) return fromDeepest(descend(slot, ret, stacks, 0), regs.rbp(), stacks);
-            } catch (JkdumpException e) {
-                // fall through: unwind from the registers themselves
-            }
+            long ret = read(slot);
+            if (calls.isReturnAddress(ret)) return fromDeepest(descend(slot, ret, stacks, 0), regs.rbp(), stacks);
             return fromRegisters(regs, stacks);
         }
         if (PtRegs.userMode(regs)) return fromRegisters(regs, stacks);
-        var cfa = callerSp(regs.rip(), regs.rsp(), true);
+        // A snapshot inside a function (crash_setup_regs() in __crash_kexec): the function's
+        // next call left its return address below the snapshot's SP.
         var fn = symbols.function(regs.rip());
-        if (cfa.isPresent() && fn.isPresent()) {
+        if (fn.isPresent()) {
             long start = fn.get().start();
-            for (long r = cfa.getAsLong() - 16; r >= cfa.getAsLong() - CALLEE_WINDOW && inStack(stacks, r); r -= 8) {
+            var cfa = callerSp(regs.rip(), regs.rsp(), true);
+            for (long r = regs.rsp() - 8; r >= regs.rsp() - CALLEE_WINDOW && inStack(stacks, r); r -= 8) {
                 long w = read(r);
                 if (w == 0 || symbols.function(w).map(f -> f.start() != start).orElse(true)) continue;
-                if (calls.isReturnAddress(w) && consistent(r, w, cfa.getAsLong()))
+                if (!calls.isReturnAddress(w)) continue;
+                if (cfa.isEmpty() || consistent(r, w, cfa.getAsLong()))
                     return fromDeepest(descend(r, w, stacks, 0), regs.rbp(), stacks);
             }
         }
@@ -136,18 +137,17 @@ public final class Unwinder {
         if (target.isPresent() && isThunk(target.getAsLong())) target = OptionalLong.empty();
         long cfa = slot + 8;
         for (long r = slot - 8; r >= slot - CALLEE_WINDOW && inStack(stacks, r); r -= 8) {
-            long w;
-            try {
-                w = memory.u64(r);
-            } catch (JkdumpException e) {
-                break;
-            }
-            if (w == 0 || !symbols.isText(w)) continue;
-            if (target.isPresent()) {
-                long t = target.getAsLong();
-                if (symbols.function(w).map(f -> f.start() != t).orElse(true)) continue;
-            }
-            if (calls.isReturnAddress(w) && consistent(r, w, cfa)) return descend(r, w, stacks, depth + 1);
+            long w = read(r);
+            if (w == 0) continue;
+            var fn = symbols.function(w);
+            if (fn.isEmpty()) continue;
+            if (target.isPresent() && !calls.reaches(target.getAsLong(), fn.get().start(), TAIL_CALL_DEPTH)) continue;
+            if (!calls.isReturnAddress(w)) continue;
+            var e = orc.find(w - 1);
+            boolean noOrc = e.isEmpty() || e.get().type() == OrcEntry.Type.UNDEFINED;
+            // Code objtool left without ORC (STACK_FRAME_NON_STANDARD, e.g. __crash_kexec in
+            // 6.1) cannot be checked against its frame size; the call target vouches for it.
+            if ((noOrc && target.isPresent()) || consistent(r, w, cfa)) return descend(r, w, stacks, depth + 1);
         }
         return new long[] {slot, ret};
     }
@@ -223,14 +223,14 @@ public final class Unwinder {
                 problem = e.getMessage();
             }
             if (problem == null) continue;
-            if (problem.isEmpty()) return new Backtrace(out, Optional.ofNullable(first));
+            if (problem.isEmpty()) return new Backtrace(out, Optional.ofNullable(first), true);
             if (first == null) first = problem;
             // The ORC walk is lost: look for the next return address above, as the kernel's
             // stack dump does with its "?" entries, and try ORC again from there.
-            if (scanned >= MAX_SCANNED || !scanOn(s, out)) return new Backtrace(out, Optional.of(first));
+            if (scanned >= MAX_SCANNED || !scanOn(s, out)) return new Backtrace(out, Optional.of(first), false);
             scanned++;
         }
-        return new Backtrace(out, Optional.of("more than " + MAX_ENTRIES + " frames"));
+        return new Backtrace(out, Optional.of(first != null ? first : "more than " + MAX_ENTRIES + " frames"), false);
     }
 
     private boolean scanOn(State s, List<BacktraceEntry> out) {

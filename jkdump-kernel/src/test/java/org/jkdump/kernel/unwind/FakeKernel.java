@@ -50,6 +50,13 @@ final class FakeKernel implements KernelMemory {
         return ret;
     }
 
+    /** A tail call ({@code jmp rel32}) from {@code from} at offset {@code off} to the start of {@code to}. */
+    void tailJump(String from, int off, String to) {
+        long at = fn(from) + off;
+        put8(at, 0xe9);
+        put32(at + 1, (int) (fn(to) - (at + 5)));
+    }
+
     /** An indirect call ({@code call *%rax}) in {@code caller} ending at {@code retOff}. */
     long indirectCall(String caller, int retOff) {
         long ret = fn(caller) + retOff;

@@ -286,4 +286,53 @@ class UnwinderTest {
         assertThat(lines(bt)).containsExactly(at("huge", s0));
         assertThat(bt.problem()).hasValueSatisfying(p -> assertThat(p).contains("is off the stack"));
     }
+
+    /**
+     * The oops path: the note holds the fault's pt_regs; exc_page_fault called
+     * do_user_addr_fault, which tail-jumped to page_fault_oops; crash_kexec called
+     * __crash_kexec, which has no ORC entries (objtool skips it in 6.1), so its frame is
+     * trusted on the call target alone and the walk back over it scans.
+     */
+    @ParameterizedTest
+    @EnumSource(OrcFormat.class)
+    void oopsCpuFollowsTailCallsAndCallsIntoCodeWithoutOrc(OrcFormat format) {
+        var k = new FakeKernel(format);
+        var task = k.stack(StackRange.Kind.TASK, "task", TASK, 0x4000);
+        k.orc("jk_write", 0, callSp(0x38));
+        k.orc("proc_reg_write", 0, end());
+        k.orc("asm_exc_page_fault", 0, regsSp(0));
+        k.orc("exc_page_fault", 0, callSp(0x28));
+        k.orc("do_user_addr_fault", 0, callSp(0x40));
+        k.tailJump("do_user_addr_fault", 0x80, "kernelmode_fixup_or_oops");
+        k.orc("kernelmode_fixup_or_oops", 0, callSp(8));
+        k.tailJump("kernelmode_fixup_or_oops", 0x10, "page_fault_oops");
+        k.orc("page_fault_oops", 0, callSp(0x80));
+        k.orc("__crash_kexec", 0, FakeKernel.undefined());
+        k.orc("machine_kexec", 0, callSp(0x58));
+        k.fn("relocate_kernel");
+        long faultSp = TASK_TOP - 0x400;
+        k.put64(faultSp + 0x38 - 8, k.call("proc_reg_write", 0x30, "jk_write"));
+        var oopsRegs = FakeKernel.regs(k.fn("jk_write") + 0xca, faultSp, 0x10);
+        long p = faultSp - 0xb0 - PtRegs.SIZE;
+        k.putRegs(p, oopsRegs);
+        long sAsm = p - 8;
+        k.put64(sAsm, k.call("asm_exc_page_fault", 0x22, "exc_page_fault"));
+        long sExc = sAsm - 0x28;
+        k.put64(sExc, k.call("exc_page_fault", 0x70, "do_user_addr_fault"));
+        long sPfo = sExc - 0x80;
+        k.put64(sPfo, k.call("page_fault_oops", 0xf9, "__crash_kexec"));
+        long sCk = sPfo - 0xc0;                       // __crash_kexec's frame size is unknown to ORC
+        k.put64(sCk, k.call("__crash_kexec", 0x77, "machine_kexec"));
+        long sMk = sCk - 0x58;
+        k.put64(sMk, k.call("machine_kexec", 0xbf, "relocate_kernel"));
+        k.put64(sMk - 0x40, k.call("machine_kexec", 0x50, "do_user_addr_fault")); // stale, wrong callee
+
+        var bt = k.unwinder().fromCrashRegisters(oopsRegs, Stacks.of(task));
+
+        assertThat(lines(bt)).containsExactly(at("machine_kexec", sMk), at("__crash_kexec", sCk),
+                at("page_fault_oops", sPfo) + "/SCANNED?", at("exc_page_fault", sExc), at("asm_exc_page_fault", sAsm),
+                "regs@" + Long.toHexString(p), at("jk_write", faultSp) + "/INTERRUPTED", at("proc_reg_write", faultSp + 0x30));
+        assertThat(bt.complete()).isTrue();
+        assertThat(bt.problem()).hasValueSatisfying(m -> assertThat(m).contains("__crash_kexec+0x77"));
+    }
 }
