@@ -123,10 +123,7 @@ public final class ElfDump implements DumpFile {
 
     @Override
     public List<CpuState> cpuStates() {
-        var prs = notes.stream().filter(ElfNote::isPrStatus).toList();
-        var cpus = new ArrayList<CpuState>();
-        for (int i = 0; i < prs.size(); i++) cpus.add(CpuState.fromPrStatus(i, prs.get(i).desc(), name()));
-        return cpus;
+        return ElfNotes.cpuStates(notes, name());
     }
 
     @Override
