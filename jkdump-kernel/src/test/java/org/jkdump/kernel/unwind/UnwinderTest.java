@@ -159,6 +159,7 @@ class UnwinderTest {
 
         assertThat(lines(bt)).containsExactly(at("machine_kexec", sMk), at("__crash_kexec", sCk), at("panic", sPanic));
         assertThat(bt.problem()).isEmpty();
+        assertThat(bt.crashSite(5)).isEmpty();
     }
 
     /**
@@ -334,5 +335,6 @@ class UnwinderTest {
                 "regs@" + Long.toHexString(p), at("jk_write", faultSp) + "/INTERRUPTED", at("proc_reg_write", faultSp + 0x30));
         assertThat(bt.complete()).isTrue();
         assertThat(bt.problem()).hasValueSatisfying(m -> assertThat(m).contains("__crash_kexec+0x77"));
+        assertThat(bt.crashSite(5)).containsExactly("jk_write", "proc_reg_write");
     }
 }
