@@ -123,13 +123,15 @@ public final class KernelUnwinder {
     }
 
     /**
-     * Of several names for one address, the global one: crash names a system call's frame
-     * {@code __x64_sys_pause}, not its local alias {@code __do_sys_pause} that kallsyms lists first.
+     * Of several names for one address, the one crash prints: crash takes the last alias in
+     * System.map's order, which nm -n sorts by address and then by name — so the greatest
+     * name: {@code __x64_sys_pause} over {@code __do_sys_pause} and {@code __ia32_sys_pause},
+     * {@code __x86_indirect_thunk_rax} over {@code __indirect_thunk_start}. (kallsyms keeps
+     * link order instead, so its first alias is not crash's.)
      */
     private String preferredName(Symbol first) {
-        if (first.isGlobal()) return first.name();
-        return symbols.startingAt(first.address()).stream().filter(s -> s.isText() && s.isGlobal())
-                .findFirst().orElse(first).name();
+        return symbols.startingAt(first.address()).stream().filter(Symbol::isText).map(Symbol::name)
+                .max(String::compareTo).orElse(first.name());
     }
 
     /** kallsyms has no sizes: a function ends where the next symbol starts. */
