@@ -1,10 +1,16 @@
 package org.jkdump.crash.commands;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** One element of a task's backtrace as {@code bt} shows it: a numbered frame, saved registers, or a stack switch. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = BtLine.FrameLine.class, name = "frame"),
+        @JsonSubTypes.Type(value = BtLine.ExceptionLine.class, name = "exception"),
+        @JsonSubTypes.Type(value = BtLine.StackSwitch.class, name = "stack-switch")})
 public sealed interface BtLine {
     /**
      * A numbered frame.

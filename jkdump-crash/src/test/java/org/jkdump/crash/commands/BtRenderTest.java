@@ -50,7 +50,7 @@ class BtRenderTest {
 
         var crash = CrashTranscript.of("kdump-sysrq").section("bt -a").lines();
         assertThat(text.toString().lines().toList()).isEqualTo(crash.subList(0, 16));
-        assertThat(JsonRenderer.toJson(result)).contains("\"function\" : \"native_safe_halt\"", "\"kind\" : \"interrupted\"",
+        assertThat(JsonRenderer.toJson(result)).contains("\"type\" : \"frame\"", "\"type\" : \"exception\"", "\"type\" : \"stack-switch\"", "\"function\" : \"native_safe_halt\"", "\"kind\" : \"interrupted\"",
                 "\"rip\" : \"native_safe_halt+11\"", "\"from\" : \"NMI exception stack\"");
     }
 }
