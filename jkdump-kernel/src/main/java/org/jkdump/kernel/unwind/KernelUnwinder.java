@@ -1,15 +1,12 @@
 package org.jkdump.kernel.unwind;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jkdump.format.CpuState;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.KernelMemory;
-import org.jkdump.kernel.symbols.Symbol;
 import org.jkdump.kernel.symbols.SymbolTable;
 
 /**
@@ -30,9 +27,8 @@ public final class KernelUnwinder {
     private final long[] perCpuOffsets;
     private final List<CpuState> cpus;
     private final UnwindLayout layout;
-    private final List<CodeSymbol> moduleFunctions;
+    private final TextSymbols text;
     private final Unwinder unwinder;
-    private final ConcurrentHashMap<Long, Long> sizes = new ConcurrentHashMap<>();
     private final long hardirqStackPtr, ceaExceptionStacks;
 
     private KernelUnwinder(KernelMemory memory, SymbolTable symbols, TypeLayouts types, long[] perCpuOffsets, List<CpuState> cpus) {
@@ -44,9 +40,8 @@ public final class KernelUnwinder {
         var modules = new ArrayList<OrcTable>();
         var functions = new ArrayList<CodeSymbol>();
         readModules(modules, functions);
-        functions.sort(Comparator.comparingLong(CodeSymbol::start));
-        this.moduleFunctions = List.copyOf(functions);
-        this.unwinder = new Unwinder(Orc.of(memory, vmlinuxTable(), modules), this::function);
+        this.text = new TextSymbols(symbols, functions);
+        this.unwinder = new Unwinder(Orc.of(memory, vmlinuxTable(symbols), modules), text);
         this.hardirqStackPtr = perCpuAddress(types, "hardirq_stack_ptr", "pcpu_hot", "hardirq_stack_ptr");
         this.ceaExceptionStacks = perCpuAddress(types, "cea_exception_stacks", null, null);
     }
@@ -107,36 +102,7 @@ public final class KernelUnwinder {
 
     /** The function holding {@code address}: module symbols first, then the kernel's text symbols. */
     public Optional<CodeSymbol> function(long address) {
-        int lo = 0, hi = moduleFunctions.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            var f = moduleFunctions.get(mid);
-            if (Long.compareUnsigned(address, f.start()) < 0) hi = mid - 1;
-            else if (Long.compareUnsigned(address, f.start() + Math.max(1, f.size())) >= 0) lo = mid + 1;
-            else return Optional.of(f);
-        }
-        return symbols.symbolAt(address).filter(so -> so.symbol().isText()).map(so -> {
-            long start = so.symbol().address();
-            long size = sizes.computeIfAbsent(start, this::sizeOf);
-            return new CodeSymbol(preferredName(so.symbol()), start, size, so.symbol().module());
-        });
-    }
-
-    /**
-     * Of several names for one address, the one crash prints: crash takes the last alias in
-     * System.map's order, which nm -n sorts by address and then by name — so the greatest
-     * name: {@code __x64_sys_pause} over {@code __do_sys_pause} and {@code __ia32_sys_pause},
-     * {@code __x86_indirect_thunk_rax} over {@code __indirect_thunk_start}. (kallsyms keeps
-     * link order instead, so its first alias is not crash's.)
-     */
-    private String preferredName(Symbol first) {
-        return symbols.startingAt(first.address()).stream().filter(Symbol::isText).map(Symbol::name)
-                .max(String::compareTo).orElse(first.name());
-    }
-
-    /** kallsyms has no sizes: a function ends where the next symbol starts. */
-    private long sizeOf(long start) {
-        return symbols.between(start + 1, start + (1 << 20)).stream().findFirst().map(s -> s.address() - start).orElse(0L);
+        return text.function(address);
     }
 
     private long perCpuAddress(TypeLayouts types, String variable, String hotStruct, String hotMember) {
@@ -151,17 +117,18 @@ public final class KernelUnwinder {
         return 0;
     }
 
-    private OrcTable vmlinuxTable() {
-        long ipStart = need("__start_orc_unwind_ip"), ipStop = need("__stop_orc_unwind_ip");
-        long entries = need("__start_orc_unwind");
+    /** vmlinux's ORC table, from the linker symbols around it; its layout is detected by {@link Orc#of}. */
+    public static OrcTable vmlinuxTable(SymbolTable symbols) {
+        long ipStart = need(symbols, "__start_orc_unwind_ip"), ipStop = need(symbols, "__stop_orc_unwind_ip");
+        long entries = need(symbols, "__start_orc_unwind");
         long count = (ipStop - ipStart) / 4;
         if (ipStop < ipStart || (ipStop - ipStart) % 4 != 0 || count > OrcTable.MAX_ENTRIES)
             throw new JkdumpException(String.format("the kernel's ORC table is malformed: __start_orc_unwind_ip 0x%x, __stop_orc_unwind_ip 0x%x", ipStart, ipStop));
-        long textEnd = symbols.address("_einittext").orElse(need("_etext"));
-        return new OrcTable("vmlinux", ipStart, entries, (int) count, need("_stext"), textEnd);
+        long textEnd = symbols.address("_einittext").orElse(need(symbols, "_etext"));
+        return new OrcTable("vmlinux", ipStart, entries, (int) count, need(symbols, "_stext"), textEnd);
     }
 
-    private long need(String name) {
+    private static long need(SymbolTable symbols, String name) {
         return symbols.address(name).orElseThrow(() -> new JkdumpException(
                 "cannot unwind: the kernel's symbols have no " + name + " (a kernel built without CONFIG_UNWINDER_ORC?)"));
     }
