@@ -15,10 +15,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jkdump", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"The Linux kdump toolchain in one program: read, filter and analyse kernel crash dumps.", ""},
-        subcommands = {InfoCommand.class, CrashCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {InfoCommand.class, DmesgCommand.class, CrashCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:",
                 "  jkdump info vmcore                 what a dump holds (format, memory, kernel, CPUs)",
                 "  jkdump info --json vmcore.flat     the same as JSON",
+                "  jkdump dmesg vmcore                the kernel log, as makedumpfile --dump-dmesg prints it",
                 "  jkdump crash vmcore -c sys         crash commands on a dump (interactive without -c)",
                 "  jkdump <command> --help            help on one command"})
 public final class Main implements Runnable {
