@@ -46,7 +46,7 @@ public final class KernelSymbols {
                 try {
                     return fromFile(SymbolFile.read(p), memory, info).withWarnings(warnings);
                 } catch (JkdumpException e) {
-                    warnings.add("not using " + p + ": " + e.getMessage());
+                    warnings.add("not using " + e.getMessage());  // the message starts with the file's name
                 }
             }
         }

@@ -97,6 +97,8 @@ public final class VmlinuxSymbols implements SymbolFile {
             if (stt == STT_SECTION || stt == STT_FILE || shndx == SHN_UNDEF) continue;
             if (shndx == SHN_XINDEX) {
                 if (xindex.isEmpty()) throw in.malformed(st.offset() + at + ST_SHNDX, "symbol %d has SHN_XINDEX but there is no .symtab_shndx", i);
+                if (4L * i + 4 > xindex.get().capacity())
+                    throw in.malformed(st.offset() + at + ST_SHNDX, "symbol %d has SHN_XINDEX but .symtab_shndx holds only %d entries", i, xindex.get().capacity() / 4);
                 shndx = xindex.get().getInt(4 * i);
             }
             long nameOff = Integer.toUnsignedLong(symBytes.getInt(at + ST_NAME));
@@ -160,7 +162,7 @@ public final class VmlinuxSymbols implements SymbolFile {
         } else if (shndx == SHN_COMMON) {
             c = 'c';
         } else {
-            if (shndx >= sections.size())
+            if (shndx < 0 || shndx >= sections.size())
                 throw in.malformed(symAt + ST_SHNDX, "st_shndx %d names no section (of %d)", shndx, sections.size());
             var s = sections.get(shndx);
             if ((s.flags() & SHF_ALLOC) == 0) c = 'n';
