@@ -3,11 +3,14 @@ package org.jkdump.kernel.symbols;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.List;
 import org.jkdump.kernel.symbols.TestKallsyms.Encoding;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /** The kallsyms decoder on tables built like scripts/kallsyms.c's, for the encodings the fixture kernel does not use. */
 class KallsymsEncodingTest {
@@ -24,7 +27,7 @@ class KallsymsEncodingTest {
                 Symbol.of("kallsyms_lookup_name", STEXT + 0x11bdac0, 'T'),
                 Symbol.of("init_task", STEXT + 0x1a1aa40, 'D'));
         if (!perCpu) return text;
-        var all = new java.util.ArrayList<Symbol>(List.of(Symbol.of("fixed_percpu_data", 0, 'A'), Symbol.of("cpu_number", 0x199e0, 'A')));
+        var all = new ArrayList<Symbol>(List.of(Symbol.of("fixed_percpu_data", 0, 'A'), Symbol.of("cpu_number", 0x199e0, 'A')));
         all.addAll(text);
         return all;
     }
@@ -84,7 +87,7 @@ class KallsymsEncodingTest {
     @Test
     void failsWithTheAddressWhenTheNamesRunOffTheImage() {
         var image = TestKallsyms.image(symbols(true), Encoding.ABSOLUTE_PERCPU);
-        java.nio.ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(TestKallsyms.NUM_SYMS, 3_000_000);
+        ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN).putInt(TestKallsyms.NUM_SYMS, 3_000_000);
         // after the real names, plausible ones ("D" type, name "A") up to the end of the image
         int end = TestKallsyms.NAMES;
         while (image[end] != 0) end += 1 + (image[end] & 0x7f) + ((image[end] & 0x80) != 0 ? 1 + ((image[end + 1] & 0xff) << 7) : 0);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,7 +132,7 @@ class VmlinuxSymbolsTest {
     void refusesSymbolNameOffsetPastStrtab() throws IOException {
         var bytes = TestVmlinux.build(List.of(TestVmlinux.RawSymbol.of("panic", 1, 2, TestVmlinux.TEXT, 0xffffffff81000000L)), Optional.empty(), true);
         // symbol 1's st_name: the symtab follows the 64-byte header (no note here) and the null symbol
-        java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(64 + 24, 0x7fff0000);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(64 + 24, 0x7fff0000);
         var path = tmp.resolve("vmlinux");
         Files.write(path, bytes);
         assertThatThrownBy(() -> VmlinuxSymbols.read(path))
