@@ -1,5 +1,6 @@
 package org.jkdump.format;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
@@ -52,6 +53,17 @@ public interface DumpSource extends AutoCloseable {
     /** Big-endian 64-bit value (makedumpfile's flattened format stores its record headers so). */
     default long u64be(long offset) {
         return java.nio.ByteBuffer.wrap(bytes(offset, 8)).order(ByteOrder.BIG_ENDIAN).getLong();
+    }
+
+    /**
+     * The bytes {@code [offset, offset+len)} as a read-only segment: a zero-copy slice where the
+     * source is mapped, a heap copy otherwise. Callers bound {@code len} before asking.
+     */
+    default MemorySegment segment(long offset, long len, String what) {
+        checkRange(offset, len, what);
+        if (len > Integer.MAX_VALUE - 8)
+            throw malformed(offset, "%s (%d bytes) is too large to read", what, len);
+        return MemorySegment.ofArray(bytes(offset, (int) len)).asReadOnly();
     }
 
     /** A NUL-terminated or fixed-width ASCII field, trailing NULs dropped. */

@@ -44,6 +44,14 @@ public final class ElfNotes {
         return notes;
     }
 
+    /** One {@link CpuState} per NT_PRSTATUS note, CPU numbers in note order. */
+    public static List<CpuState> cpuStates(List<ElfNote> notes, String file) {
+        var prs = notes.stream().filter(ElfNote::isPrStatus).toList();
+        var cpus = new ArrayList<CpuState>();
+        for (int i = 0; i < prs.size(); i++) cpus.add(CpuState.fromPrStatus(i, prs.get(i).desc(), file));
+        return List.copyOf(cpus);
+    }
+
     static long align4(long v) {
         return (v + 3) & ~3L;
     }

@@ -72,6 +72,12 @@ public final class MappedSource implements DumpSource {
     }
 
     @Override
+    public MemorySegment segment(long offset, long len, String what) {
+        checkRange(offset, len, what);
+        return segment.asSlice(offset, len).asReadOnly();
+    }
+
+    @Override
     public void read(long offset, byte[] dst, int dstOff, int len) {
         checkRange(offset, len, "read");
         MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, dst, dstOff, len);

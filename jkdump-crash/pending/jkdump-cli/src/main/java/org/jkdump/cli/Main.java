@@ -1,0 +1,85 @@
+package org.jkdump.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Properties;
+import org.jkdump.format.JkdumpException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code jkdump} program: one picocli command with a subcommand per job. Exit status 0
+ * on success, 1 when the work failed (bad input, environment, I/O), 2 for a usage error.
+ * Messages go to stderr as {@code jkdump: <what is wrong>}; a stack trace only with --debug.
+ */
+@Command(name = "jkdump", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"The Linux kdump toolchain in one program: read, filter and analyse kernel crash dumps.", ""},
+        subcommands = {InfoCommand.class, CrashCommand.class, AnalyzeCommand.class, CommandLine.HelpCommand.class},
+        footer = {"", "Examples:",
+                "  jkdump info vmcore                 what a dump holds (format, memory, kernel, CPUs)",
+                "  jkdump info --json vmcore.flat     the same as JSON",
+                "  jkdump crash vmcore -c sys         crash commands on a dump (interactive without -c)",
+                "  jkdump <command> --help            help on one command"})
+public final class Main implements Runnable {
+    public static final int EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2;
+
+    @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT, description = "print stack traces on errors")
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams; returns the exit status. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        var main = new Main();
+        var cli = new CommandLine(main);
+        cli.setOut(out).setErr(err);
+        cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            boolean debug = parseResult.hasMatchedOption("--debug") || main.debug;
+            if (debug) ex.printStackTrace(err);
+            err.println("jkdump: " + message(ex));
+            err.flush();
+            return EXIT_FAILED;
+        });
+        cli.setParameterExceptionHandler((ex, argv) -> {
+            err.println("jkdump: " + ex.getMessage());
+            var cmd = ex.getCommandLine();
+            err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    static String message(Throwable ex) {
+        return switch (ex) {
+            case JkdumpException j -> j.getMessage();
+            case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "); the input is larger than this tool expects or is corrupt";
+            case IOException io -> "I/O error: " + io.getMessage();
+            default -> ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage())
+                    + " (an internal error; rerun with --debug and report it)";
+        };
+    }
+
+    /** The version from the build. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            var p = new Properties();
+            try (var in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[]{"jkdump " + p.getProperty("version", "unknown") + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

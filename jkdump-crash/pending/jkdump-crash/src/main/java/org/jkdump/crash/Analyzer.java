@@ -1,0 +1,60 @@
+package org.jkdump.crash;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+import org.jkdump.kernel.helpers.MemInfo;
+import org.jkdump.kernel.helpers.Modules;
+import org.jkdump.kernel.helpers.Panic;
+import org.jkdump.kernel.helpers.Taint;
+
+/** Builds the {@link Analysis} of a session's dump from the helpers and the log. */
+public final class Analyzer {
+    /** How many log lines before the panic line the report shows. */
+    static final int LOG_LINES = 15;
+
+    private Analyzer() {
+    }
+
+    public static Analysis analyze(Session s) {
+        var k = s.kernel();
+        var sys = SystemInfo.of(s);
+        var texts = s.log().stream().map(Session.LogLine::text).toList();
+        var panic = Panic.fromLog(texts);
+        var taint = s.taint();
+        int cpu = PanicTask.cpu(s);
+        long taskAddr = PanicTask.address(s);
+        var task = s.tasks().stream().filter(t -> t.address() == taskAddr).findFirst()
+                .map(t -> new Analysis.PanicTask(t.pid(), t.comm(), t.address()));
+        var regs = new LinkedHashMap<String, String>();
+        k.dump().cpuStates().stream().filter(c -> c.cpu() == cpu).findFirst()
+                .ifPresent(c -> c.registers().asMap().forEach((n, v) -> regs.put(n, String.format("%016x", v))));
+        int at = panic.map(p -> texts.indexOf(p.message())).orElse(texts.size() - 1);
+        if (at < 0) at = texts.size() - 1;
+        var last = new ArrayList<String>();
+        for (int i = Math.max(0, at - LOG_LINES); i <= at && i < texts.size(); i++) {
+            var l = s.log().get(i);
+            long ns = Math.round(l.seconds() * 1e9);
+            last.add(String.format("[%5d.%06d] %s", ns / 1_000_000_000L, ns % 1_000_000_000L / 1000, l.text()));
+        }
+        var tainting = Modules.all(k).stream().filter(m -> m.taint().tainted())
+                .map(m -> new Analysis.TaintingModule(m.name(), m.taint().letters())).toList();
+        var mem = MemInfo.read(k);
+        int ps = k.memory().physical().pageSize();
+        var memory = String.format("%s total, %s free, %s cached, %s slab", CrashFormat.pagesToSize(mem.totalRam(), ps),
+                CrashFormat.pagesToSize(mem.free(), ps), CrashFormat.pagesToSize(mem.cached(), ps), CrashFormat.pagesToSize(mem.slab(), ps));
+        var kind = panic.map(Panic::kind).orElse("no panic message in the log");
+        // until backtraces exist the frames are the function the oops or panic names
+        var frames = panic.flatMap(Panic::function).map(List::of).orElse(List.of());
+        return new Analysis(sys.release(), sys.version(), sys.machine(), sys.date(), sys.uptime(),
+                panic.map(Panic::message).orElse("(no panic message found in the log)"), kind,
+                panic.flatMap(Panic::oopsLine), panic.flatMap(Panic::function), taint.kernelString(),
+                taint.set().stream().map(f -> f.letter() + " " + f.meaning()).toList(), cpu, task, regs, last,
+                tainting, memory, CrashSignature.of(kind, frames));
+    }
+
+    static Optional<Taint> taint(Session s) {
+        return Optional.of(s.taint());
+    }
+}

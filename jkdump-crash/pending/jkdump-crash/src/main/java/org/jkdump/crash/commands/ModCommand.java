@@ -1,0 +1,57 @@
+package org.jkdump.crash.commands;
+
+import java.io.PrintWriter;
+import java.util.Comparator;
+import java.util.List;
+import org.jkdump.crash.CommandSpec;
+import org.jkdump.crash.CrashCommand;
+import org.jkdump.crash.Getopt;
+import org.jkdump.crash.Session;
+import org.jkdump.kernel.helpers.Modules;
+
+/** {@code mod}: the loaded modules (struct module address, name, base, size), sorted by address as crash lists them. */
+public final class ModCommand implements CrashCommand<ModCommand.Options, ModCommand.Result> {
+    public record Options(List<String> names) {
+    }
+
+    /** One module; {@code taints} are the module's taint letters (O, E, ...), empty when clean. */
+    public record Row(long module, String name, long base, long size, String taints) {
+    }
+
+    public record Result(List<Row> modules) {
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return CommandSpec.of("mod", "mod [name] ...", "module information",
+                """
+                Lists the loaded modules: the struct module address, name, base address of
+                the module's core text and the core size. Object files are never loaded
+                (symbols come from the dump's kallsyms), as crash shows "(not loaded)".
+                  crash> mod
+                  crash> mod ext4""");
+    }
+
+    @Override
+    public Options parse(List<String> args) {
+        return new Options(Getopt.parse("mod", args, "").operands());
+    }
+
+    @Override
+    public Result run(Session session, Options o) {
+        var rows = Modules.all(session.kernel()).stream()
+                .filter(m -> o.names().isEmpty() || o.names().contains(m.name()))
+                .map(m -> new Row(m.address(), m.name(), m.base(), m.size(), m.taint().letters()))
+                .sorted(Comparator.comparing(Row::module, Long::compareUnsigned))
+                .toList();
+        return new Result(rows);
+    }
+
+    @Override
+    public void renderText(Result r, PrintWriter out) {
+        int nameWidth = Math.max(22, r.modules().stream().mapToInt(m -> m.name().length()).max().orElse(0));
+        out.printf("     MODULE       %-" + nameWidth + "s       BASE          SIZE  OBJECT FILE%n", "NAME");
+        for (var m : r.modules())
+            out.printf("%016x  %-" + nameWidth + "s %016x %7d  (not loaded)  [CONFIG_KALLSYMS]%n", m.module(), m.name(), m.base(), m.size());
+    }
+}

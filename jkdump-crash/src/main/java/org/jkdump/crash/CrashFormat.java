@@ -1,0 +1,51 @@
+package org.jkdump.crash;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+/** Number and time formats crash uses in several commands, each reproducing crash's printf. */
+public final class CrashFormat {
+    private static final long KB = 1024, MB = KB * 1024, GB = MB * 1024;
+    // ctime_tz(): "%a %b %e %H:%M:%S %Z %Y" in the local zone
+    private static final DateTimeFormatter CTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss zzz yyyy", Locale.US);
+
+    private CrashFormat() {
+    }
+
+    /** crash's pages_to_size(): "704.4 MB", "652 MB" (a ".0" dropped), "36 KB", "0". */
+    public static String pagesToSize(long pages, int pageSize) {
+        if (pages == 0) return "0";
+        double total = (double) pages * pageSize;
+        String s;
+        if (total >= GB) s = String.format(Locale.ROOT, "%.1f GB", total / GB);
+        else if (total >= MB) s = String.format(Locale.ROOT, "%.1f MB", total / MB);
+        else s = String.format(Locale.ROOT, "%d KB", (long) (total / KB));
+        return s.replace(".0 ", " ");
+    }
+
+    /** crash's convert_time(): "[N days, ]HH:MM:SS". */
+    public static String duration(long seconds) {
+        long days = seconds / 86400, rest = seconds % 86400;
+        var hms = String.format("%02d:%02d:%02d", rest / 3600, rest % 3600 / 60, rest % 60);
+        return days > 0 ? days + " days, " + hms : hms;
+    }
+
+    /** A time as crash's ctime_tz() prints it, in the local zone as crash does. */
+    public static String ctime(long epochSeconds) {
+        return CTIME.format(Instant.ofEpochSecond(epochSeconds).atZone(ZoneId.systemDefault()));
+    }
+
+    /** crash's get_memory_size(): present memory, rounded up to a GiB when within 64 MiB of it. */
+    public static String memorySize(long pages, int pageSize) {
+        long total = pages * pageSize;
+        long next = (total + GB - 1) / GB * GB;
+        if (next - total <= 64 * MB) total = next;
+        return pagesToSize(total / pageSize, pageSize);
+    }
+
+    public static String hex(long v) {
+        return Long.toHexString(v);
+    }
+}

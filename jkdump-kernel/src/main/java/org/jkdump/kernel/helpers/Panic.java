@@ -1,0 +1,89 @@
+package org.jkdump.kernel.helpers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+
+/**
+ * What the kernel log says about the crash: the panic message as crash's {@code sys} finds
+ * it (the first line holding one of crash's panic strings, tried in crash's order), the
+ * oops/BUG line, the function it names (the kernel-mode {@code RIP:} line of the oops, or
+ * for a plain panic the first reliable frame of the call trace below {@code panic}), the
+ * CPU, pid and command of the "CPU: N PID: N Comm: X" line, and the reliable call-trace
+ * frames. Works on the message text of printk records (no timestamps).
+ */
+public record Panic(String message, Optional<String> oopsLine, Optional<String> function, OptionalInt cpu,
+                    OptionalInt pid, Optional<String> comm, List<String> callTrace) {
+
+    // crash's panic_msg[] search order (task.c): sysrq first, then panics, BUGs and oopses
+    private static final List<String> PANIC_STRINGS = List.of("SysRq : Crash", "SysRq : Trigger a crash", "SysRq : Netdump",
+            "Kernel panic: ", "Kernel panic - ", "Kernel BUG at", "kernel BUG at", "Unable to handle kernel paging request",
+            "Unable to handle kernel NULL pointer dereference", "BUG: unable to handle kernel ", "general protection fault: ",
+            "double fault: ", "divide error: ", "stack segment: ", "[Hardware Error]: ", "Bad mode in ", "Oops: ");
+    private static final List<String> OOPS_STARTS = List.of("BUG: ", "kernel BUG at", "general protection fault",
+            "Unable to handle kernel", "double fault: ", "divide error: ", "stack segment: ");
+    private static final Pattern CPU_LINE = Pattern.compile("^CPU: (\\d+) PID: (\\d+) Comm: (\\S+)");
+    private static final Pattern KERNEL_RIP = Pattern.compile("^RIP: 0010:(\\S+(?: \\[\\S+\\])?)");
+    private static final Pattern FRAME = Pattern.compile("^ (\\S+\\+0x[0-9a-f]+/0x[0-9a-f]+(?: \\[\\S+\\])?)$");
+
+    /** Reads the log's message lines; empty when no panic string appears (a hang dump, a manual dump). */
+    public static Optional<Panic> fromLog(List<String> lines) {
+        int at = -1;
+        for (var s : PANIC_STRINGS) {
+            for (int i = 0; i < lines.size() && at < 0; i++) if (lines.get(i).contains(s)) at = i;
+            if (at >= 0) break;
+        }
+        if (at < 0) return Optional.empty();
+        var message = lines.get(at).strip();
+        // the oops report: from the last BUG/oops line before the panic line to the end of its block
+        int oopsAt = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            var l = lines.get(i);
+            if (OOPS_STARTS.stream().anyMatch(l::startsWith) || l.startsWith("Oops: ")) {
+                oopsAt = i;
+                break;
+            }
+        }
+        Optional<String> oops = oopsAt >= 0 ? Optional.of(lines.get(oopsAt).strip()) : Optional.empty();
+        int from = oopsAt >= 0 ? Math.min(oopsAt, at) : at;
+        OptionalInt cpu = OptionalInt.empty(), pid = OptionalInt.empty();
+        Optional<String> comm = Optional.empty(), function = Optional.empty();
+        var frames = new ArrayList<String>();
+        boolean inTrace = false;
+        for (int i = from; i < lines.size(); i++) {
+            var l = lines.get(i);
+            var c = CPU_LINE.matcher(l);
+            if (c.find() && cpu.isEmpty()) {
+                cpu = OptionalInt.of(Integer.parseInt(c.group(1)));
+                pid = OptionalInt.of(Integer.parseInt(c.group(2)));
+                comm = Optional.of(c.group(3));
+            }
+            var r = KERNEL_RIP.matcher(l);
+            if (r.find() && function.isEmpty()) function = Optional.of(withoutOffset(r.group(1)));
+            if (l.startsWith("Call Trace:")) inTrace = frames.isEmpty();
+            else if (inTrace) {
+                if (l.contains("</TASK>")) inTrace = false;
+                var f = FRAME.matcher(l);
+                if (f.find()) frames.add(withoutOffset(f.group(1)));
+            }
+        }
+        if (function.isEmpty()) {
+            // a plain panic(): the caller of panic() is what the message is about
+            int p = frames.indexOf("panic");
+            if (p >= 0 && p + 1 < frames.size()) function = Optional.of(frames.get(p + 1));
+        }
+        return Optional.of(new Panic(message, oops, function, cpu, pid, comm, List.copyOf(frames)));
+    }
+
+    /** {@code jk_write+0xca/0xf5 [jkcrash]} → {@code jk_write [jkcrash]}. */
+    static String withoutOffset(String frame) {
+        return frame.replaceFirst("\\+0x[0-9a-f]+/0x[0-9a-f]+", "");
+    }
+
+    /** The kind of crash for a signature: the oops line when there is one, else the panic message. */
+    public String kind() {
+        return oopsLine.orElse(message);
+    }
+}
