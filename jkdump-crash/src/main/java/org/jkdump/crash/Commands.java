@@ -1,6 +1,11 @@
 package org.jkdump.crash;
 
 import org.jkdump.crash.commands.HelpCommand;
+import org.jkdump.crash.commands.PtovCommand;
+import org.jkdump.crash.commands.RdCommand;
+import org.jkdump.crash.commands.SetCommand;
+import org.jkdump.crash.commands.SymCommand;
+import org.jkdump.crash.commands.VtopCommand;
 
 /** The standard command table of {@code jkdump crash}. */
 public final class Commands {
@@ -10,6 +15,11 @@ public final class Commands {
     public static CommandRegistry registry() {
         var r = new CommandRegistry();
         r.add(new HelpCommand(r));
+        r.add(new SymCommand());
+        r.add(new RdCommand());
+        r.add(new VtopCommand());
+        r.add(new PtovCommand());
+        r.add(new SetCommand());
         return r;
     }
 }
