@@ -17,6 +17,8 @@ import org.jkdump.kernel.x86.VirtualLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Address translation on the kdump-sysrq fixture, held against crash's vtop and the kernel's own variables. */
 class AddressSpaceFixtureTest {
@@ -92,6 +94,21 @@ class AddressSpaceFixtureTest {
             assertThat(b.source()).isEqualTo(VirtualLayout.Source.PAGE_TABLES);
             assertThat(b.address()).isEqualTo(kernel.memory().u64(symbol("vmalloc_base")));
         });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"vmcore.kdump-zlib", "vmcore.kdump-lzo", "vmcore.flat"})
+    void everyFormatGivesTheSameLayoutAndWalks(String file) {
+        try (var other = DumpFiles.open(Fixtures.sysrq(file))) {
+            var space = Kernel.open(other).memory();
+            var ours = kernel.memory().layout();
+            // no PT_LOAD virtual addresses outside ELF: the direct map is found in the page tables
+            assertThat(space.layout().pageOffset().orElseThrow().source()).isEqualTo(VirtualLayout.Source.PAGE_TABLES);
+            assertThat(space.layout().pageOffset().orElseThrow().address()).isEqualTo(ours.pageOffset().orElseThrow().address());
+            assertThat(space.layout().vmalloc()).isEqualTo(ours.vmalloc());
+            assertThat(space.layout().vmemmap()).isEqualTo(ours.vmemmap());
+            assertWalkMatchesCrash(space, CrashVtop.parse(crashTxt, "vtop ffff8efe81203080"));
+        }
     }
 
     @Test
