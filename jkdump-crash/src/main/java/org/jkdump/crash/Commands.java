@@ -1,6 +1,11 @@
 package org.jkdump.crash;
 
 import org.jkdump.crash.commands.HelpCommand;
+import org.jkdump.crash.commands.KmemCommand;
+import org.jkdump.crash.commands.LogCommand;
+import org.jkdump.crash.commands.ModCommand;
+import org.jkdump.crash.commands.PsCommand;
+import org.jkdump.crash.commands.SysCommand;
 import org.jkdump.crash.commands.PtovCommand;
 import org.jkdump.crash.commands.RdCommand;
 import org.jkdump.crash.commands.SetCommand;
@@ -15,6 +20,11 @@ public final class Commands {
     public static CommandRegistry registry() {
         var r = new CommandRegistry();
         r.add(new HelpCommand(r));
+        r.add(new SysCommand());
+        r.add(new LogCommand());
+        r.add(new PsCommand());
+        r.add(new ModCommand());
+        r.add(new KmemCommand());
         r.add(new SymCommand());
         r.add(new RdCommand());
         r.add(new VtopCommand());

@@ -1,24 +1,34 @@
 package org.jkdump.crash;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import org.jkdump.format.DumpFile;
 import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.helpers.Taint;
+import org.jkdump.kernel.helpers.Tasks;
 
 /**
  * What commands run against: the dump, the kernel model over it (opened on first use, so
- * {@code help} works on a dump the model cannot read), the context task ({@code set PID})
- * and the shell's {@link Settings}. The one mutable object of a shell: {@code set} changes
- * the context and settings; nothing else does.
+ * {@code help} works on a dump the model cannot read), the context task ({@code set PID}),
+ * the shell's {@link Settings}, and what several commands share once read (the task list,
+ * the log). The one mutable object of a shell: {@code set} changes the context and settings;
+ * the caches fill on first use.
  */
 public final class Session implements AutoCloseable {
+    /** One log record's first line: seconds since boot and the text. */
+    public record LogLine(double seconds, String text) {
+    }
+
     private final DumpFile dump;
     private final Optional<Path> symbolFile;
     private Kernel kernel;
     private Settings settings = Settings.defaults();
-    private OptionalLong context = OptionalLong.empty();
+    private Long context;
+    private List<Tasks.Task> tasks;
+    private TaskTable taskTable;
+    private List<LogLine> log;
 
     public Session(DumpFile dump) {
         this(dump, Optional.empty());
@@ -53,13 +63,36 @@ public final class Session implements AutoCloseable {
         settings = Objects.requireNonNull(s);
     }
 
-    /** The context task's address, once {@code set} chose one. */
-    public OptionalLong context() {
+    /** Every task, idle tasks included, in pid order. */
+    public List<Tasks.Task> tasks() {
+        if (tasks == null) tasks = Tasks.all(kernel());
+        return tasks;
+    }
+
+    TaskTable taskTable() {
+        if (taskTable == null) taskTable = TaskTable.build(this);
+        return taskTable;
+    }
+
+    /** The kernel log's records. */
+    public List<LogLine> log() {
+        if (log == null) log = LogSource.lines(kernel());
+        return log;
+    }
+
+    public Taint taint() {
+        return new Taint(kernel().memory().u64(kernel().symbols().address("tainted_mask")
+                .orElseThrow(() -> new CommandException("symbol tainted_mask not found"))));
+    }
+
+    /** The context task's address: set by {@code set}, else the panic task (crash's default). */
+    public long context() {
+        if (context == null) context = PanicTask.address(this);
         return context;
     }
 
     public void context(long task) {
-        context = OptionalLong.of(task);
+        context = task;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.jkdump.format.DumpFile;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.format.VmcoreInfo;
+import org.jkdump.kernel.btf.Btf;
 import org.jkdump.kernel.symbols.KernelSymbols;
 import org.jkdump.kernel.symbols.SymbolTable;
 
@@ -20,6 +21,7 @@ public final class Kernel {
     private final AddressSpace memory;
     private final Optional<Path> symbolFile;
     private volatile SymbolTable symbols;
+    private volatile Types types;
 
     private Kernel(DumpFile dump, VmcoreInfo vmcoreinfo, AddressSpace memory, Optional<Path> symbolFile) {
         this.dump = dump;
@@ -78,5 +80,30 @@ public final class Kernel {
             }
         }
         return s;
+    }
+
+    /**
+     * The kernel's types, from the BTF it carries in its own image (between {@code __start_BTF}
+     * and {@code __stop_BTF}, CONFIG_DEBUG_INFO_BTF), read on first use.
+     *
+     * @throws JkdumpException when the kernel has no BTF or it cannot be read
+     */
+    public Types types() {
+        var t = types;
+        if (t == null) {
+            synchronized (this) {
+                t = types;
+                if (t == null) {
+                    var syms = symbols();
+                    var start = syms.address("__start_BTF");
+                    var stop = syms.address("__stop_BTF");
+                    if (start.isEmpty() || stop.isEmpty())
+                        throw new JkdumpException(dump.name() + ": the kernel has no __start_BTF/__stop_BTF symbols: it was built without"
+                                + " CONFIG_DEBUG_INFO_BTF, so its structures cannot be read without a vmlinux");
+                    types = t = new Types(Btf.fromMemory(memory, start.getAsLong(), stop.getAsLong()));
+                }
+            }
+        }
+        return t;
     }
 }

@@ -42,7 +42,7 @@ public final class KmemCommand implements CrashCommand<KmemCommand.Options, Kmem
     @Override
     public Result run(Session session, Options o) {
         var k = session.kernel();
-        return new Result(MemInfo.read(k), k.pageSize());
+        return new Result(MemInfo.read(k), k.memory().physical().pageSize());
     }
 
     @Override

@@ -46,8 +46,8 @@ public final class LogCommand implements CrashCommand<LogCommand.Options, LogCom
             }
             long ns = Math.round(l.seconds() * 1e9);
             var prefix = String.format("[%5d.%06d] ", ns / 1_000_000_000L, ns % 1_000_000_000L / 1000);
-            // a record with embedded newlines prints each line after the one prefix, as crash does
-            out.println(prefix + l.text());
+            // a record's further lines are indented under its text, as crash prints them
+            out.println(prefix + l.text().replace("\n", "\n" + " ".repeat(prefix.length())));
         }
     }
 }

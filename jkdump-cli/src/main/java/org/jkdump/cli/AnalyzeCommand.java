@@ -6,7 +6,6 @@ import org.jkdump.crash.Analyzer;
 import org.jkdump.crash.JsonRenderer;
 import org.jkdump.crash.Session;
 import org.jkdump.format.DumpFiles;
-import org.jkdump.kernel.Kernel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +34,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        try (var session = new Session(Kernel.open(DumpFiles.open(dump)), "(from the dump: kallsyms, BTF)")) {
+        try (var session = new Session(DumpFiles.open(dump))) {
             var a = Analyzer.analyze(session);
             switch (format) {
                 case text -> a.renderText(out);

@@ -88,13 +88,12 @@ public final class PsCommand implements CrashCommand<PsCommand.Options, PsComman
                 for (var row : r.rows()) out.println(line(row));
             }
             case PARENTS -> {
-                boolean first = true;
+                // crash ends every family with a blank line, the last one too
                 for (var f : r.families()) {
-                    if (!first) out.println();
-                    first = false;
                     var chain = new ArrayList<>(f.related());
                     chain.add(f.task());
                     for (int i = 0; i < chain.size(); i++) out.println(" ".repeat(i) + header(chain.get(i)));
+                    out.println();
                 }
             }
             case CHILDREN -> {

@@ -45,9 +45,10 @@ public final class Tasks {
         long leader = initTask;
         do {
             if (!seen.add(leader)) break;
+            long group = leader;
             forEachThread(k, leader, threadsMember, t -> {
                 if (tasks.size() >= MAX_TASKS) throw new JkdumpException("task list at " + Long.toHexString(initTask) + " has more than " + MAX_TASKS + " entries: corrupt");
-                if (t == leader || seen.add(t)) tasks.add(read(k, t));
+                if (t == group || seen.add(t)) tasks.add(read(k, t));
             });
             long next = Access.object(k, "struct task_struct", leader).member("tasks.next").asUnsigned();
             leader = KObject.containerOf(k.types(), k.memory(), next, "struct task_struct", "tasks").address();
@@ -56,7 +57,11 @@ public final class Tasks {
         for (int cpu : Cpus.present(k)) {
             if (cpu == 0) continue;
             long idle = Access.object(k, "struct rq", Access.perCpu(k, "runqueues", cpu)).member("idle").asUnsigned();
-            if (idle != 0 && seen.add(idle)) tasks.add(read(k, idle));
+            // crash shows every idle task as a child of swapper/0, whoever forked it
+            if (idle != 0 && seen.add(idle)) {
+                var t = read(k, idle);
+                tasks.add(new Task(t.address(), t.pid(), t.tgid(), 0, t.cpu(), t.state(), t.comm(), t.mm(), t.flags(), initTask, t.leader()));
+            }
         }
         tasks.sort(Comparator.comparingInt(Task::pid).thenComparingInt(Task::cpu));
         return tasks;

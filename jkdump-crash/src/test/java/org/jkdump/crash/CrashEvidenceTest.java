@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
-import org.jkdump.kernel.Kernel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +23,8 @@ class CrashEvidenceTest {
 
     @BeforeAll
     static void open() {
-        session = new Session(Kernel.open(DumpFiles.open(Fixtures.sysrqElf())), "(from the dump: kallsyms, BTF)");
-        interp = new Interpreter(Commands.registry(), session, true);
+        session = new Session(DumpFiles.open(Fixtures.sysrq("vmcore.kdump-zlib")));
+        interp = new Interpreter(Commands.registry(), session, false);
         crash = CrashTranscript.of("kdump-sysrq");
     }
 
