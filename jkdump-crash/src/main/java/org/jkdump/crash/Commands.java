@@ -1,5 +1,6 @@
 package org.jkdump.crash;
 
+import org.jkdump.crash.commands.BtCommand;
 import org.jkdump.crash.commands.HelpCommand;
 import org.jkdump.crash.commands.KmemCommand;
 import org.jkdump.crash.commands.LogCommand;
@@ -25,6 +26,7 @@ public final class Commands {
         r.add(new PsCommand());
         r.add(new ModCommand());
         r.add(new KmemCommand());
+        r.add(new BtCommand(SessionBacktraces::new));
         r.add(new SymCommand());
         r.add(new RdCommand());
         r.add(new VtopCommand());

@@ -6,8 +6,11 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jkdump.format.DumpFile;
 import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.helpers.BtfTypeLayouts;
+import org.jkdump.kernel.helpers.Cpus;
 import org.jkdump.kernel.helpers.Taint;
 import org.jkdump.kernel.helpers.Tasks;
+import org.jkdump.kernel.unwind.KernelUnwinder;
 
 /**
  * What commands run against: the dump, the kernel model over it (opened on first use, so
@@ -29,6 +32,7 @@ public final class Session implements AutoCloseable {
     private List<Tasks.Task> tasks;
     private TaskTable taskTable;
     private List<LogLine> log;
+    private KernelUnwinder unwinder;
 
     public Session(DumpFile dump) {
         this(dump, Optional.empty());
@@ -78,6 +82,15 @@ public final class Session implements AutoCloseable {
     public List<LogLine> log() {
         if (log == null) log = LogSource.lines(kernel());
         return log;
+    }
+
+    /** The ORC unwinder over the kernel and its modules, built on first use. */
+    public KernelUnwinder unwinder() {
+        if (unwinder == null) {
+            var k = kernel();
+            unwinder = KernelUnwinder.open(k.memory(), k.symbols(), new BtfTypeLayouts(k.types()), Cpus.perCpuOffsets(k), dump.cpuStates());
+        }
+        return unwinder;
     }
 
     public Taint taint() {

@@ -84,6 +84,12 @@ class CrashEvidenceTest {
     }
 
     @Test
+    void btOfThePanicTaskAndOfEveryCpuIsIdentical() {
+        CrashTranscript.assertSameLines("bt", run("bt"), crash.section("bt").lines());
+        CrashTranscript.assertSameLines("bt -a", run("bt -a"), crash.section("bt -a").lines());
+    }
+
+    @Test
     void analyzeReportsTheSysrqPanicAndTask() {
         var a = Analyzer.analyze(session);
         assertThat(a.panicMessage()).contains("sysrq triggered crash");

@@ -23,7 +23,17 @@ public final class Cpus {
         return mask(k, "__cpu_online_mask");
     }
 
-    static int nrCpuIds(Kernel k) {
+    /** {@code __per_cpu_offset[0 .. nr_cpu_ids)}: where each CPU's copy of the per-cpu variables sits. */
+    public static long[] perCpuOffsets(Kernel k) {
+        int n = nrCpuIds(k);
+        long base = Access.symbol(k, "__per_cpu_offset");
+        var out = new long[n];
+        for (int i = 0; i < n; i++) out[i] = k.memory().u64(base + 8L * i);
+        return out;
+    }
+
+    /** {@code nr_cpu_ids}: the number of possible CPU ids. */
+    public static int nrCpuIds(Kernel k) {
         long n = k.memory().u32(Access.symbol(k, "nr_cpu_ids"));
         return (int) Math.min(Math.max(n, 1), MAX_CPUS);
     }
