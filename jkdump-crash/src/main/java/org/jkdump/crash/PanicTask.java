@@ -8,7 +8,7 @@ import org.jkdump.kernel.helpers.Tasks;
  * ("CPU: N PID: P"), or, without a report, the task running on the CPU of the first
  * NT_PRSTATUS note (the CPU that called crash_kexec() saves its registers first).
  */
-final class PanicTask {
+public final class PanicTask {
     private PanicTask() {
     }
 
@@ -19,7 +19,8 @@ final class PanicTask {
         return states.isEmpty() ? 0 : states.getFirst().cpu();
     }
 
-    static long address(Session s) {
+    /** The panic task's task_struct address. */
+    public static long address(Session s) {
         var active = Tasks.active(s.kernel());
         int cpu = cpu(s);
         return active.get(Math.min(cpu, active.size() - 1));

@@ -84,6 +84,17 @@ class CrashEvidenceTest {
     }
 
     @Test
+    void setChangesTheContextAndShowsItAsCrash() {
+        try {
+            CrashTranscript.assertSameLines("set 143", run("set 143"), crash.section("set 143").lines());
+            assertThat(run("bt").getFirst()).startsWith("PID: 143 ");
+            CrashTranscript.assertSameLines("set -p", run("set -p"), crash.section("set -p").lines());
+        } finally {
+            run("set -p");
+        }
+    }
+
+    @Test
     void btOfThePanicTaskAndOfEveryCpuIsIdentical() {
         CrashTranscript.assertSameLines("bt", run("bt"), crash.section("bt").lines());
         CrashTranscript.assertSameLines("bt -a", run("bt -a"), crash.section("bt -a").lines());

@@ -22,15 +22,24 @@ public final class SetCommand implements CrashCommand<SetCommand.Options, SetCom
     public record Options(boolean all, Optional<String> name, Optional<String> value) {
     }
 
+    /** The context task as {@code set} shows it; {@code panic} marks the task that crashed. */
+    public record Context(int pid, String command, long task, int cpu, String state, boolean panic) {
+    }
+
     /** The settings shown, name to crash's text of the value, in crash's order. */
-    public record Result(Map<String, String> settings, boolean radixOnly) {
+    public record Result(Map<String, String> settings, boolean radixOnly, Optional<Context> context) {
+        Result(Map<String, String> settings, boolean radixOnly) {
+            this(settings, radixOnly, Optional.empty());
+        }
     }
 
     @Override
     public CommandSpec spec() {
-        return CommandSpec.of("set", "set [-v] | [radix [10|16]] | [json [on|off]] | [scroll [on|off]]", "set a process context or internal variable",
+        return CommandSpec.of("set", "set [pid | task | -p] | [-v] | [radix [10|16]] | [json [on|off]] | [scroll [on|off]]", "set a process context or internal variable",
                 """
-                Shows or changes the shell's settings:
+                With a pid or task address, makes that task the context of later commands
+                (bt, ...); -p goes back to the task that crashed; alone, shows the context.
+                Also shows or changes the shell's settings:
                   radix 10|16   output radix of p and struct
                   json on|off   print every command's result as JSON
                   scroll on|off send long output through a pager
@@ -44,8 +53,8 @@ public final class SetCommand implements CrashCommand<SetCommand.Options, SetCom
         var g = Getopt.parse("set", args, "vp");
         var ops = g.operands();
         if (g.has('v')) return new Options(true, Optional.empty(), Optional.empty());
-        if (g.has('p') || ops.isEmpty())
-            throw new UsageException("set", "the task context (set, set -p, set PID) needs the task list, which needs the kernel's BTF types: not available yet");
+        if (g.has('p')) return new Options(false, Optional.of("-p"), Optional.empty());
+        if (ops.isEmpty()) return new Options(false, Optional.empty(), Optional.empty());
         if (ops.size() > 2) throw new UsageException("set", "too many arguments");
         return new Options(false, Optional.of(ops.getFirst()), ops.size() == 2 ? Optional.of(ops.get(1)) : Optional.empty());
     }
@@ -53,8 +62,23 @@ public final class SetCommand implements CrashCommand<SetCommand.Options, SetCom
     @Override
     public Result run(Session session, Options o) {
         if (o.all()) return new Result(describe(session), false);
+        if (o.name().isEmpty()) return context(session, session.context());
         var s = session.settings();
-        var name = o.name().orElseThrow();
+        var name = o.name().get();
+        if (name.equals("-p")) {
+            long panic = org.jkdump.crash.PanicTask.address(session);
+            session.context(panic);
+            return context(session, panic);
+        }
+        if (o.value().isEmpty() && (name.chars().allMatch(Character::isDigit) || name.matches("(0x)?[0-9a-fA-F]{9,16}"))) {
+            var tasks = session.tasks();
+            var t = name.chars().allMatch(Character::isDigit)
+                    ? tasks.stream().filter(x -> x.pid() == Integer.parseInt(name)).findFirst()
+                    : tasks.stream().filter(x -> x.address() == Long.parseUnsignedLong(name.replaceFirst("^0x", ""), 16)).findFirst();
+            var task = t.orElseThrow(() -> new CommandException("invalid task or pid value: " + name));
+            session.context(task.address());
+            return context(session, task.address());
+        }
         if (o.value().isPresent()) {
             var v = o.value().get();
             s = switch (name) {
@@ -76,9 +100,15 @@ public final class SetCommand implements CrashCommand<SetCommand.Options, SetCom
     }
 
     private static CommandException unknown(String name) {
-        if (name.chars().allMatch(Character::isDigit) || name.matches("[0-9a-fA-F]{8,16}"))
-            return new CommandException("task context (set " + name + ") needs the task list, which needs the kernel's BTF types: not available yet");
         return new CommandException("invalid argument: " + name);
+    }
+
+    private static Result context(Session session, long address) {
+        var t = session.tasks().stream().filter(x -> x.address() == address).findFirst()
+                .orElseThrow(() -> new CommandException("context task %x is not on the task list".formatted(address)));
+        boolean panic = address == org.jkdump.crash.PanicTask.address(session);
+        return new Result(Map.of(), false, Optional.of(new Context(t.pid(), t.comm(), t.address(), t.cpu(),
+                org.jkdump.kernel.helpers.Tasks.stateName(t.state()), panic)));
     }
 
     private static boolean onOff(String name, String v) {
@@ -102,6 +132,16 @@ public final class SetCommand implements CrashCommand<SetCommand.Options, SetCom
 
     @Override
     public void renderText(Result r, PrintWriter out) {
+        if (r.context().isPresent()) {
+            var c = r.context().get();
+            out.println("    PID: " + c.pid());
+            out.println("COMMAND: \"" + c.command() + "\"");
+            // x86-64 keeps thread_info inside task_struct, so crash shows the same address twice
+            out.println(String.format("   TASK: %x  [THREAD_INFO: %x]", c.task(), c.task()));
+            out.println("    CPU: " + c.cpu());
+            out.println("  STATE: " + c.state() + (c.panic() ? " (PANIC)" : " "));
+            return;
+        }
         if (r.radixOnly()) {
             out.println("output radix: " + r.settings().get("radix"));
             return;

@@ -56,7 +56,7 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
     public Options parse(List<String> args) {
         var g = Getopt.parse("vtop", args, "kuc:");
         if (g.has('u') || g.has('c'))
-            throw new UsageException("vtop", "user addresses (-u, -c PID) need the task list, which needs the kernel's BTF types: not available yet");
+            throw new UsageException("vtop", "user addresses (-u, -c PID) are not supported yet");
         if (g.operands().isEmpty()) throw new UsageException("vtop", "an address is needed");
         return new Options(g.operands());
     }
@@ -69,7 +69,7 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
         for (var a : o.addresses()) {
             long vaddr = Addresses.parse(session, a);
             if (vaddr >= 0)
-                throw new CommandException("%x: a user address: which process's? (user addresses need the task list, not available yet)".formatted(vaddr));
+                throw new CommandException("%x: a user address: user-space translation (vtop -c PID) is not supported yet".formatted(vaddr));
             var walk = mem.walk(vaddr);
             var entries = walk.entries().stream().map(e -> new Entry(e.level().name(), e.address(), e.value())).toList();
             Optional<PageStruct> page;
