@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jkdump", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"The Linux kdump toolchain in one program: read, filter and analyse kernel crash dumps.", ""},
-        subcommands = {InfoCommand.class, DmesgCommand.class, CrashCommand.class,
+        subcommands = {InfoCommand.class, DmesgCommand.class, CrashCommand.class, AnalyzeCommand.class,
                 ArmingCommands.Load.class, ArmingCommands.Unload.class, ArmingCommands.StatusCommand.class,
                 CaptureCommands.Initramfs.class, CaptureCommands.CaptureCommand.class,
                 DrillCommand.class, CommandLine.HelpCommand.class},
