@@ -66,7 +66,7 @@ final class CrashCommand implements Callable<Integer> {
         extras.addAll(extra);
         for (var p : extras)
             if (!Files.isReadable(p)) throw new JkdumpException(p + ": cannot read (not found or no permission)");
-        try (var session = new Session(DumpFiles.open(dump))) {
+        try (var session = new Session(DumpFiles.open(dump), extras.stream().findFirst())) {
             if (json) session.settings(session.settings().withJson(true));
             var interp = new Interpreter(Commands.registry(), session, main != null && main.debug);
             var lines = new ArrayList<String>(commands);

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
                 "  jkdump info vmcore",
                 "  jkdump info --vmcoreinfo vmcore.kdump-lzo    every VMCOREINFO key",
                 "  jkdump info --json vmcore.flat",
-                "  jkdump info dump.1 dump.2                    a split set, opened as one"})
+                "  jkdump info dump.1 dump.2                    a split set, opened as one",
+                "  jkdump info --read-all vmcore                also read (decode) every present page and time it"})
 final class InfoCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DUMP", description = "the dump file (several for a --split set)")
     List<Path> dumps;
@@ -34,12 +35,20 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--vmcoreinfo", description = "print every VMCOREINFO key")
     boolean allVmcoreinfo;
 
+    @Option(names = "--read-all", description = "read and decode every present page (checks the whole file; prints pages, bytes and MB/s)")
+    boolean readAll;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     /** The record {@code info} prints. */
     record DumpInfo(DumpDescription dump, String architecture, String byteOrder, int pageSize, long presentPages,
-                    List<Cpu> cpus, String release, String buildId, String crashTime, Map<String, String> vmcoreinfo) {
+                    long excludedPages, List<Cpu> cpus, String release, String buildId, String crashTime,
+                    Map<String, String> vmcoreinfo, ReadAll readAll) {
+    }
+
+    /** What {@code --read-all} measured: every present page read and decoded once, in frame order. */
+    record ReadAll(long pages, long bytes, long lostPages, double seconds, double megabytesPerSecond) {
     }
 
     record Cpu(int cpu, int pid, String rip, String rsp) {
@@ -62,14 +71,37 @@ final class InfoCommand implements Callable<Integer> {
                 if (allVmcoreinfo || SUMMARY_KEYS.contains(k)) keys.put(k, val);
             }));
             var mem = dump.memory();
-            var info = new DumpInfo(dump.describe(), "x86_64", "little-endian", mem.pageSize(), mem.presentCount(), cpus,
+            var description = dump.describe();
+            long excluded = description.ranges().stream().mapToLong(MemoryRange::excludedPages).sum();
+            var info = new DumpInfo(description, "x86_64", "little-endian", mem.pageSize(), mem.presentCount(), excluded, cpus,
                     vi.flatMap(v -> v.osRelease()).orElse(null), vi.flatMap(v -> v.buildId()).orElse(null),
                     vi.flatMap(v -> v.crashTime().isPresent() ? java.util.Optional.of(Instant.ofEpochSecond(v.crashTime().getAsLong()).toString()) : java.util.Optional.empty()).orElse(null),
-                    keys);
+                    keys, readAll ? readAll(mem) : null);
             if (json) Json.print(out, info);
             else printText(out, info);
         }
         return Main.EXIT_OK;
+    }
+
+    /** Reads every present page; a lost page is counted, a corrupt one fails the command. */
+    private static ReadAll readAll(org.jkdump.format.PhysicalMemory mem) {
+        int ps = mem.pageSize();
+        byte[] page = new byte[ps];
+        long t0 = System.nanoTime();
+        long pages = 0, lost = 0;
+        var it = mem.presentFrames().iterator();
+        while (it.hasNext()) {
+            long pfn = it.nextLong();
+            try {
+                mem.readPage(pfn, page, 0);
+                pages++;
+            } catch (org.jkdump.format.MissingPageException e) {
+                lost++;
+            }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        long bytes = pages * ps;
+        return new ReadAll(pages, bytes, lost, s, s > 0 ? bytes / 1e6 / s : 0);
     }
 
     private static String hex(long v) {
@@ -90,15 +122,15 @@ final class InfoCommand implements Callable<Integer> {
         if (info.release() != null) out.printf("%-16s %s%n", "release:", info.release());
         if (info.buildId() != null) out.printf("%-16s %s%n", "build id:", info.buildId());
         if (info.crashTime() != null) out.printf("%-16s %s%n", "crash time:", info.crashTime());
-        long present = 0, excluded = 0;
-        for (MemoryRange r : d.ranges()) {
-            present += r.presentPages();
-            excluded += r.excludedPages();
-        }
-        out.printf("%-16s %d ranges, %,d pages present (%,d distinct frames), %,d excluded%n", "memory:",
-                d.ranges().size(), present, info.presentPages(), excluded);
+        out.printf("%-16s %d ranges, %,d pages present, %,d excluded%n", "memory:", d.ranges().size(),
+                info.presentPages(), info.excludedPages());
         for (MemoryRange r : d.ranges())
             out.printf("  %016x-%016x  %,10d present %,10d excluded%n", r.start(), r.end(), r.presentPages(), r.excludedPages());
+        if (info.readAll() != null) {
+            var ra = info.readAll();
+            out.printf("%-16s %,d pages (%,d bytes) read in %.3f s, %.1f MB/s%s%n", "read-all:", ra.pages(), ra.bytes(),
+                    ra.seconds(), ra.megabytesPerSecond(), ra.lostPages() > 0 ? String.format(", %,d lost", ra.lostPages()) : "");
+        }
         out.printf("%-16s %d%n", "CPUs:", info.cpus().size());
         for (Cpu c : info.cpus())
             out.printf("  CPU %-3d pid %-7d RIP %s  RSP %s%n", c.cpu(), c.pid(), c.rip(), c.rsp());

@@ -1,6 +1,17 @@
 package org.jkdump.crash;
 
+import org.jkdump.crash.commands.BtCommand;
 import org.jkdump.crash.commands.HelpCommand;
+import org.jkdump.crash.commands.KmemCommand;
+import org.jkdump.crash.commands.LogCommand;
+import org.jkdump.crash.commands.ModCommand;
+import org.jkdump.crash.commands.PsCommand;
+import org.jkdump.crash.commands.SysCommand;
+import org.jkdump.crash.commands.PtovCommand;
+import org.jkdump.crash.commands.RdCommand;
+import org.jkdump.crash.commands.SetCommand;
+import org.jkdump.crash.commands.SymCommand;
+import org.jkdump.crash.commands.VtopCommand;
 
 /** The standard command table of {@code jkdump crash}. */
 public final class Commands {
@@ -10,6 +21,17 @@ public final class Commands {
     public static CommandRegistry registry() {
         var r = new CommandRegistry();
         r.add(new HelpCommand(r));
+        r.add(new SysCommand());
+        r.add(new LogCommand());
+        r.add(new PsCommand());
+        r.add(new ModCommand());
+        r.add(new KmemCommand());
+        r.add(new BtCommand(SessionBacktraces::new));
+        r.add(new SymCommand());
+        r.add(new RdCommand());
+        r.add(new VtopCommand());
+        r.add(new PtovCommand());
+        r.add(new SetCommand());
         return r;
     }
 }

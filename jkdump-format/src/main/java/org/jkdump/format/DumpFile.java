@@ -6,9 +6,11 @@ import java.util.Optional;
 /**
  * An opened crash dump, whatever its format: the physical memory it holds, its VMCOREINFO,
  * the CPUs' registers at the crash and its other notes. Open one with
- * {@link DumpFiles#open}, which recognises the format by content.
+ * {@link DumpFiles#open}, which recognises the format by content. The formats are a closed
+ * set: an ELF core, a kdump-compressed (or diskdump) file, a flattened stream (holding one of
+ * those) and a split set of kdump-compressed files.
  */
-public interface DumpFile extends AutoCloseable {
+public sealed interface DumpFile extends AutoCloseable permits ElfDump, KdumpDump, FlattenedDump, SplitDump {
     /** The name used in messages (the path as given). */
     String name();
 

@@ -5,9 +5,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntToLongFunction;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.format.VmcoreInfo;
@@ -22,7 +21,10 @@ import org.jkdump.kernel.KernelMemory;
  * <li>{@code kallsyms_num_syms}: the symbol count ({@code .long}).</li>
  * <li>{@code kallsyms_names}: per symbol, its token count and that many token bytes. The
  *     count is one byte; since Linux 6.1 ("kallsyms: support big kernel symbols") a count of
- *     0x80 or more takes two bytes, the low 7 bits first, then the rest. The first character
+ *     0x80 or more takes two bytes, the low 7 bits first, then the rest (nothing records
+ *     which scheme a kernel uses; the two-byte reading is always taken, since 6.0, the only
+ *     kernel with kallsyms in VMCOREINFO and one-byte counts, had KSYM_NAME_LEN 128 and
+ *     practically never a count that high). The first character
  *     the tokens expand to is the nm type letter, the rest is the name.</li>
  * <li>{@code kallsyms_token_table}: NUL-terminated strings; {@code kallsyms_token_index}:
  *     256 {@code u16} offsets into it, one per token byte value.</li>
@@ -183,21 +185,12 @@ public final class Kallsyms {
     }
 
     private static List<Anchor> anchors(VmcoreInfo info, Names names) {
-        var expected = new HashMap<String, Long>();
-        for (var e : info.entries().entrySet()) {
-            var key = e.getKey();
-            if (!key.startsWith("SYMBOL(") || !key.endsWith(")")) continue;
-            var name = key.substring(7, key.length() - 1);
-            // SYMBOL(mem_section) is the pointer's value, not the symbol's address: only
-            // values inside the image mapping are addresses of image symbols.
-            var value = info.symbol(name);
-            if (value.isPresent() && KernelImageMemory.inImage(value.getAsLong())) expected.put(name, value.getAsLong());
-        }
-        var found = new HashMap<String, List<Integer>>();
+        var expected = KernelSymbols.imageSymbols(info);
+        var found = new LinkedHashMap<String, List<Integer>>();
         for (int i = 0; i < names.name.length; i++)
             if (expected.containsKey(names.name[i])) found.computeIfAbsent(names.name[i], k -> new ArrayList<>()).add(i);
         var anchors = new ArrayList<Anchor>();
-        for (Map.Entry<String, List<Integer>> e : found.entrySet())
+        for (var e : found.entrySet())
             anchors.add(new Anchor(e.getKey(), expected.get(e.getKey()), e.getValue().stream().mapToInt(Integer::intValue).toArray()));
         return anchors;
     }

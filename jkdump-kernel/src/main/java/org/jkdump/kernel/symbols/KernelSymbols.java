@@ -3,7 +3,9 @@ package org.jkdump.kernel.symbols;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.format.VmcoreInfo;
@@ -46,7 +48,7 @@ public final class KernelSymbols {
                 try {
                     return fromFile(SymbolFile.read(p), memory, info).withWarnings(warnings);
                 } catch (JkdumpException e) {
-                    warnings.add("not using " + p + ": " + e.getMessage());
+                    warnings.add("not using " + e.getMessage());  // the message starts with the file's name
                 }
             }
         }
@@ -88,12 +90,13 @@ public final class KernelSymbols {
                         .formatted(fileId.get(), dumpId.get(), file.kind()));
             proven = true;
         }
-        var index = new HashMap<String, List<Integer>>();
-        var wanted = imageSymbols(info);
-        wanted.put("linux_banner", 0L);
-        for (int i = 0; i < moved.size(); i++)
-            if (wanted.containsKey(moved.get(i).name())) index.computeIfAbsent(moved.get(i).name(), k -> new ArrayList<>()).add(i);
-        for (var e : imageSymbols(info).entrySet()) {
+        var expected = imageSymbols(info);
+        var index = new HashMap<String, List<Integer>>();  // where the file has the names VMCOREINFO gives, and linux_banner
+        for (int i = 0; i < moved.size(); i++) {
+            var n = moved.get(i).name();
+            if (expected.containsKey(n) || n.equals("linux_banner")) index.computeIfAbsent(n, k -> new ArrayList<>()).add(i);
+        }
+        for (var e : expected.entrySet()) {
             var at = index.get(e.getKey());
             if (at == null) continue;
             if (at.stream().noneMatch(i -> moved.get(i).address() == e.getValue())) {
@@ -112,9 +115,13 @@ public final class KernelSymbols {
                     .formatted(file.kind()));
     }
 
-    /** VMCOREINFO's SYMBOL entries that are addresses in the kernel image (SYMBOL(mem_section) is a pointer's value). */
-    private static HashMap<String, Long> imageSymbols(VmcoreInfo info) {
-        var out = new HashMap<String, Long>();
+    /**
+     * VMCOREINFO's SYMBOL entries that are addresses in the kernel image, in note order: the
+     * anchors a symbol source is checked against. Values outside the image are skipped, since
+     * SYMBOL(mem_section) is the pointer's value, not the variable's address.
+     */
+    static Map<String, Long> imageSymbols(VmcoreInfo info) {
+        var out = new LinkedHashMap<String, Long>();
         for (var key : info.entries().keySet()) {
             if (!key.startsWith("SYMBOL(") || !key.endsWith(")")) continue;
             var sym = key.substring(7, key.length() - 1);

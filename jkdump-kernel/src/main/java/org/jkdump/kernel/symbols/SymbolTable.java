@@ -47,6 +47,16 @@ public final class SymbolTable implements Iterable<Symbol> {
     private final long[] regionEnd;  // per byAddress index: the last address its region covers (inclusive)
     private final Map<String, Object> byName;  // a Symbol, or a Symbol[] in preference order when names repeat
 
+    /** The same symbols with other warnings: the sorted arrays are shared, not rebuilt. */
+    private SymbolTable(SymbolTable table, List<String> warnings) {
+        this.origin = table.origin;
+        this.warnings = List.copyOf(warnings);
+        this.byAddress = table.byAddress;
+        this.addresses = table.addresses;
+        this.regionEnd = table.regionEnd;
+        this.byName = table.byName;
+    }
+
     private SymbolTable(String origin, List<String> warnings, Symbol[] symbols) {
         this.origin = origin;
         this.warnings = List.copyOf(warnings);
@@ -76,9 +86,10 @@ public final class SymbolTable implements Iterable<Symbol> {
 
     /** This table with a warning attached (a symbol file that was found but not used, and why). */
     public SymbolTable withWarnings(List<String> more) {
+        if (more.isEmpty()) return this;
         var all = new ArrayList<>(warnings);
         all.addAll(more);
-        return new SymbolTable(origin, all, byAddress);
+        return new SymbolTable(this, all);
     }
 
     /** Where the symbols came from, for messages. */

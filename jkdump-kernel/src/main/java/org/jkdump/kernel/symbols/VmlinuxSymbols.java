@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -34,7 +35,7 @@ public final class VmlinuxSymbols implements SymbolFile {
     private static final int SHT_SYMTAB = 2, SHT_NOTE = 7, SHT_NOBITS = 8, SHT_SYMTAB_SHNDX = 18;
     private static final long SHF_WRITE = 0x1, SHF_ALLOC = 0x2, SHF_EXECINSTR = 0x4;
     private static final int SHN_UNDEF = 0, SHN_ABS = 0xfff1, SHN_COMMON = 0xfff2, SHN_XINDEX = 0xffff;
-    private static final int STB_LOCAL = 0, STB_GLOBAL = 1, STB_WEAK = 2, STB_GNU_UNIQUE = 10;
+    private static final int STB_LOCAL = 0, STB_WEAK = 2, STB_GNU_UNIQUE = 10;
     private static final int STT_OBJECT = 1, STT_SECTION = 3, STT_FILE = 4;
     private static final int ET_EXEC = 2, ET_DYN = 3, EM_X86_64 = 62, NT_GNU_BUILD_ID = 3;
     /** A vmlinux has about 100 sections; a corrupt count is caught before it is used. */
@@ -97,6 +98,8 @@ public final class VmlinuxSymbols implements SymbolFile {
             if (stt == STT_SECTION || stt == STT_FILE || shndx == SHN_UNDEF) continue;
             if (shndx == SHN_XINDEX) {
                 if (xindex.isEmpty()) throw in.malformed(st.offset() + at + ST_SHNDX, "symbol %d has SHN_XINDEX but there is no .symtab_shndx", i);
+                if (4L * i + 4 > xindex.get().capacity())
+                    throw in.malformed(st.offset() + at + ST_SHNDX, "symbol %d has SHN_XINDEX but .symtab_shndx holds only %d entries", i, xindex.get().capacity() / 4);
                 shndx = xindex.get().getInt(4 * i);
             }
             long nameOff = Integer.toUnsignedLong(symBytes.getInt(at + ST_NAME));
@@ -109,7 +112,7 @@ public final class VmlinuxSymbols implements SymbolFile {
                     size > 0 ? OptionalLong.of(size) : OptionalLong.empty(), Optional.empty()));
         }
         if (symbols.isEmpty()) throw new SymbolFileException(path.toString(), "its .symtab defines no symbols");
-        return new VmlinuxSymbols(path, List.copyOf(symbols), java.util.Arrays.copyOf(indexes, symbols.size()), buildId(in, sections));
+        return new VmlinuxSymbols(path, List.copyOf(symbols), Arrays.copyOf(indexes, symbols.size()), buildId(in, sections));
     }
 
     private static List<Section> sections(DumpSource in) {
@@ -160,7 +163,7 @@ public final class VmlinuxSymbols implements SymbolFile {
         } else if (shndx == SHN_COMMON) {
             c = 'c';
         } else {
-            if (shndx >= sections.size())
+            if (shndx < 0 || shndx >= sections.size())
                 throw in.malformed(symAt + ST_SHNDX, "st_shndx %d names no section (of %d)", shndx, sections.size());
             var s = sections.get(shndx);
             if ((s.flags() & SHF_ALLOC) == 0) c = 'n';

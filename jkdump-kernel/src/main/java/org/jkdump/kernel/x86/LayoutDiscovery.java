@@ -40,6 +40,7 @@ public final class LayoutDiscovery {
     private final long physBase;
     private final OptionalLong imageSize;
     private final PageTables tables;
+    private final int maxPhysmemBits;
     private final long directMapSize;
     private final long topTable;
     private final long kernelOffset;
@@ -62,8 +63,9 @@ public final class LayoutDiscovery {
         if (bits < 32 || bits > 52)
             throw new JkdumpException(memory.name() + ": VMCOREINFO NUMBER(MAX_PHYSMEM_BITS)=" + bits + " is outside 32..52");
         long ramEnd = (memory.maxPfn() * memory.pageSize() + VirtualLayout.PUD_SIZE - 1) & -VirtualLayout.PUD_SIZE;
+        this.maxPhysmemBits = (int) bits;
         this.directMapSize = Math.min(ramEnd, 1L << bits);
-        this.image = new VirtualLayout(mode, kernelOffset, physBase, imageSize, topTable, directMapSize,
+        this.image = new VirtualLayout(mode, kernelOffset, physBase, imageSize, topTable, maxPhysmemBits, directMapSize,
                 Optional.empty(), Optional.empty(), Optional.empty());
         if (!image.inTextMapping(topTable))
             throw new JkdumpException(String.format("%s: VMCOREINFO's top-level page table %016x is not in the kernel text mapping",
@@ -96,7 +98,7 @@ public final class LayoutDiscovery {
             vmemmap = vmemmapFromMemSection(pageOffset);
             vmalloc = vmallocFromVmapAreaList().or(() -> vmallocFromPageTables(pageOffset, vmemmap));
         }
-        return new VirtualLayout(mode, kernelOffset, physBase, imageSize, topTable, directMapSize, pageOffset, vmalloc, vmemmap);
+        return new VirtualLayout(mode, kernelOffset, physBase, imageSize, topTable, maxPhysmemBits, directMapSize, pageOffset, vmalloc, vmemmap);
     }
 
     private static long topTableSymbol(VmcoreInfo info, String dump) {

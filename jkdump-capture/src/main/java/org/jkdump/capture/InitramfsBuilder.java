@@ -1,0 +1,231 @@
+package org.jkdump.capture;
+
+import io.airlift.compress.zstd.ZstdOutputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
+import org.jkdump.format.JkdumpException;
+import org.tukaani.xz.XZInputStream;
+
+/**
+ * Builds the capture initramfs: a newc cpio archive (what the kernel's initramfs unpacker
+ * reads), gzip- or zstd-compressed, holding busybox (statically linked, Debian's
+ * busybox-static), the jlink'd runtime, the jkdump jar, the kernel modules the target needs
+ * with their dependencies (decompressed: busybox insmod hands the file to the kernel as is),
+ * jkdump.conf and an /init that runs {@code jkdump capture}. The drill builds its first-kernel
+ * image with the same builder, adding its own files and /init.
+ */
+public final class InitramfsBuilder {
+    /** JVM flags for the capture kernel (DESIGN.md, performance): small heap, one cheap GC, C1 only, no CDS or perf files. */
+    public static final List<String> CAPTURE_JVM_FLAGS = List.of("-Xshare:off", "-Xmx64m", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow");
+    /** Block drivers loaded by default: QEMU/KVM virtio disks and the common physical ones. */
+    public static final List<String> DEFAULT_DISK_MODULES = List.of("virtio_pci", "virtio_blk", "nvme", "ahci", "sd_mod");
+
+    public enum Compression { GZIP, ZSTD }
+
+    /**
+     * What goes in. {@code extraFiles} maps archive paths to host files (mode 0755 when the
+     * host file is executable); {@code init} replaces the capture /init (the drill's first kernel).
+     */
+    public record Spec(Path modulesDir, Path busybox, Path runtime, Path jar, CaptureConfig config, List<String> modules,
+                       Map<String, Path> extraFiles, String init, Compression compression) {
+    }
+
+    /** What came out: sizes for the report and the sizing check. */
+    public record Result(Path file, long compressedBytes, long unpackedBytes, int entries, List<String> modules) {
+    }
+
+    private final Spec spec;
+    private final Map<String, CpioArchiveEntry> dirs = new LinkedHashMap<>();
+    private long unpacked;
+    private int entries;
+
+    private InitramfsBuilder(Spec spec) {
+        this.spec = spec;
+    }
+
+    /** The modules the capture needs for a config: disk drivers, the file system, crc32c for ext4, the extra ones. */
+    public static List<String> modulesFor(CaptureConfig config, KernelModules tree) {
+        var mods = new LinkedHashSet<String>();
+        for (String m : DEFAULT_DISK_MODULES) if (!tree.isBuiltin(m)) mods.add(m);
+        config.target().fsType().ifPresent(fs -> {
+            mods.add(fs);
+            // ext4 asks for crc32c through the crypto API, which modules.dep does not record
+            if (fs.startsWith("ext4")) mods.add("crc32c_generic");
+        });
+        mods.addAll(config.extraModules());
+        return List.copyOf(mods);
+    }
+
+    /** The capture /init for a config: the template with the target's mount and the actions filled in. */
+    public static String captureInit(CaptureConfig config) {
+        String template;
+        try (InputStream in = InitramfsBuilder.class.getResourceAsStream("capture-init.sh")) {
+            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalStateException("capture-init.sh missing from the jar", e);
+        }
+        var t = config.target();
+        String mount = t.device().map(d -> String.join("\n",
+                "for i in $(seq 1 50); do [ -e \"$(findfs " + d + " 2>/dev/null || echo " + d + ")\" ] && break; sleep 0.2; done",
+                "mkdir -p " + LocalTarget.MOUNT_POINT,
+                "mount -t " + t.fsType().orElseThrow() + " " + d + " " + LocalTarget.MOUNT_POINT
+                        + " || { echo \"JKDUMP-CAPTURE-INIT: cannot mount " + d + "\"; finish \"" + config.failureAction().command() + "\"; }"))
+                .orElse("# the target is on the capture kernel's own root file system");
+        String unmount = t.device().isPresent() ? "umount " + LocalTarget.MOUNT_POINT + " 2>/dev/null" : ":";
+        return template.replace("@MOUNT@", mount).replace("@FINISH_PREPARE@", unmount)
+                .replace("@JAVA_FLAGS@", String.join(" ", CAPTURE_JVM_FLAGS))
+                .replace("@FINAL@", config.finalAction().command()).replace("@FAILURE@", config.failureAction().command());
+    }
+
+    /** Writes the archive to {@code output} (through a temporary name, renamed when complete). */
+    public static Result build(Spec spec, Path output) {
+        return new InitramfsBuilder(spec).write(output);
+    }
+
+    private Result write(Path output) {
+        var tree = KernelModules.read(spec.modulesDir());
+        List<Path> moduleFiles = tree.loadOrder(spec.modules());
+        Path tmp = output.resolveSibling(output.getFileName() + ".incomplete");
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20);
+             OutputStream comp = compressor(file);
+             var cpio = new CpioArchiveOutputStream(comp, CpioConstants.FORMAT_NEW)) {
+            for (String d : List.of("bin", "sbin", "usr/bin", "usr/sbin", "proc", "sys", "dev", "tmp", "run", "etc", "opt/jkdump", "lib/jkdump/modules"))
+                dir(cpio, d);
+            node(cpio, "dev/console", 5, 1);
+            file(cpio, "bin/busybox", Files.readAllBytes(spec.busybox()), 0755);
+            symlink(cpio, "bin/sh", "busybox");
+            file(cpio, "init", spec.init().getBytes(StandardCharsets.UTF_8), 0755);
+            file(cpio, "etc/jkdump.conf", spec.config().render().getBytes(StandardCharsets.UTF_8), 0644);
+            tree(cpio, spec.runtime(), "opt/jkdump/runtime");
+            // the runtime is dynamically linked: glibc and its loader come from the host, at the same paths
+            for (Path lib : SharedLibraries.neededBy(spec.runtime()))
+                file(cpio, lib.toString().substring(1), Files.readAllBytes(lib.toRealPath()), 0755);
+            hostFile(cpio, spec.jar(), "opt/jkdump/jkdump.jar");
+            var order = new StringBuilder();
+            var names = new ArrayList<String>();
+            int n = 0;
+            for (Path ko : moduleFiles) {
+                String base = ko.getFileName().toString();
+                String plain = base.replaceFirst("\\.ko(\\.xz|\\.zst|\\.gz)?$", ".ko");
+                String name = String.format("%02d-%s", n++, plain);
+                file(cpio, "lib/jkdump/modules/" + name, moduleBytes(ko), 0644);
+                order.append(name).append('\n');
+                names.add(plain.substring(0, plain.length() - 3));
+            }
+            file(cpio, "lib/jkdump/modules.order", order.toString().getBytes(StandardCharsets.UTF_8), 0644);
+            for (var e : spec.extraFiles().entrySet()) hostFile(cpio, e.getValue(), e.getKey());
+            cpio.finish();
+            cpio.close();
+            Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Result(output, Files.size(output), unpacked, entries, names);
+        } catch (IOException e) {
+            throw new JkdumpException(output + ": cannot write the initramfs: " + e.getMessage(), e);
+        }
+    }
+
+    private OutputStream compressor(OutputStream out) throws IOException {
+        return switch (spec.compression()) {
+            case GZIP -> new GZIPOutputStream(out, 1 << 16);
+            case ZSTD -> new ZstdOutputStream(out);
+        };
+    }
+
+    private static byte[] moduleBytes(Path ko) throws IOException {
+        String n = ko.getFileName().toString();
+        if (n.endsWith(".ko")) return Files.readAllBytes(ko);
+        if (n.endsWith(".ko.xz")) try (var in = new XZInputStream(Files.newInputStream(ko))) {
+            return in.readAllBytes();
+        }
+        if (n.endsWith(".ko.zst")) try (var in = new io.airlift.compress.zstd.ZstdInputStream(Files.newInputStream(ko))) {
+            return in.readAllBytes();
+        }
+        if (n.endsWith(".ko.gz")) try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(ko))) {
+            return in.readAllBytes();
+        }
+        throw new JkdumpException(ko + ": unknown kernel module compression");
+    }
+
+    private void parents(CpioArchiveOutputStream cpio, String path) throws IOException {
+        int slash = path.lastIndexOf('/');
+        if (slash > 0) dir(cpio, path.substring(0, slash));
+    }
+
+    private void dir(CpioArchiveOutputStream cpio, String path) throws IOException {
+        if (dirs.containsKey(path)) return;
+        parents(cpio, path);
+        var e = entry(path, CpioConstants.C_ISDIR | 0755, 0);
+        dirs.put(path, e);
+        cpio.putArchiveEntry(e);
+        cpio.closeArchiveEntry();
+    }
+
+    private void node(CpioArchiveOutputStream cpio, String path, int major, int minor) throws IOException {
+        parents(cpio, path);
+        var e = entry(path, CpioConstants.C_ISCHR | 0600, 0);
+        e.setRemoteDeviceMaj(major);
+        e.setRemoteDeviceMin(minor);
+        cpio.putArchiveEntry(e);
+        cpio.closeArchiveEntry();
+    }
+
+    private void symlink(CpioArchiveOutputStream cpio, String path, String target) throws IOException {
+        parents(cpio, path);
+        byte[] t = target.getBytes(StandardCharsets.UTF_8);
+        cpio.putArchiveEntry(entry(path, CpioConstants.C_ISLNK | 0777, t.length));
+        cpio.write(t);
+        cpio.closeArchiveEntry();
+    }
+
+    private void file(CpioArchiveOutputStream cpio, String path, byte[] data, int mode) throws IOException {
+        parents(cpio, path);
+        cpio.putArchiveEntry(entry(path, CpioConstants.C_ISREG | mode, data.length));
+        cpio.write(data);
+        cpio.closeArchiveEntry();
+        unpacked += data.length;
+    }
+
+    private void hostFile(CpioArchiveOutputStream cpio, Path host, String path) throws IOException {
+        if (!Files.isRegularFile(host)) throw new JkdumpException(host + ": missing (needed in the initramfs as /" + path + ")");
+        file(cpio, path, Files.readAllBytes(host), Files.isExecutable(host) ? 0755 : 0644);
+    }
+
+    private void tree(CpioArchiveOutputStream cpio, Path root, String prefix) throws IOException {
+        if (!Files.isDirectory(root)) throw new JkdumpException(root + ": not a directory (the runtime image)");
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted().toList()) {
+                String rel = root.relativize(p).toString();
+                String path = rel.isEmpty() ? prefix : prefix + "/" + rel;
+                if (Files.isSymbolicLink(p)) symlink(cpio, path, Files.readSymbolicLink(p).toString());
+                else if (Files.isDirectory(p)) dir(cpio, path);
+                else hostFile(cpio, p, path);
+            }
+        }
+    }
+
+    private CpioArchiveEntry entry(String path, int mode, long size) {
+        var e = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, path, size);
+        e.setMode(mode);
+        e.setNumberOfLinks((mode & CpioConstants.S_IFMT) == CpioConstants.C_ISDIR ? 2 : 1);
+        e.setTime(0);
+        e.setInode(++entries);
+        return e;
+    }
+
+}

@@ -1,0 +1,84 @@
+package org.jkdump.capture;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.spi.ToolProvider;
+import org.jkdump.format.JkdumpException;
+
+/**
+ * The Java runtime that goes into the capture initramfs: a jlink image with only the modules
+ * jkdump uses, without debug data, headers or man pages (about 56 MB instead of the JDK's
+ * 300). Built once per JDK and module set into {@code CACHE/runtime/<key>} and reused.
+ */
+public final class RuntimeImage {
+    /** What the jkdump jar needs at run time (jdeps of the fat jar): jdk.unsupported for aircompressor's Unsafe. */
+    public static final List<String> MODULES = List.of("java.base", "java.logging", "jdk.unsupported");
+    static final List<String> OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages");
+
+    private RuntimeImage() {
+    }
+
+    /** The cache directory: ${JKDUMP_CACHE:-/var/cache/jkdump}. */
+    public static Path cacheDir() {
+        String env = System.getenv("JKDUMP_CACHE");
+        return Path.of(env == null || env.isBlank() ? "/var/cache/jkdump" : env);
+    }
+
+    /** The runtime directory for the running JDK, built with jlink when not cached yet. */
+    public static Path ensure(Path cache, PrintWriter log) {
+        String key = key();
+        Path dir = cache.resolve("runtime").resolve(key);
+        if (Files.isRegularFile(dir.resolve("bin/java")) && Files.isRegularFile(dir.resolve("release"))) return dir;
+        Path tmp = cache.resolve("runtime").resolve(key + ".tmp");
+        try {
+            Files.createDirectories(tmp.getParent());
+            deleteTree(tmp);
+            var args = new ArrayList<>(List.of("--add-modules", String.join(",", MODULES)));
+            args.addAll(OPTIONS);
+            args.addAll(List.of("--output", tmp.toString()));
+            log.println("jkdump: building the capture runtime with jlink " + String.join(" ", args));
+            log.flush();
+            var jlink = ToolProvider.findFirst("jlink").orElseThrow(() -> new JkdumpException(
+                    "jlink is not available in this Java runtime (" + System.getProperty("java.home")
+                            + "): run jkdump with a JDK 25, not a JRE"));
+            var out = new ByteArrayOutputStream();
+            var pw = new PrintWriter(out, true, StandardCharsets.UTF_8);
+            int rc = jlink.run(pw, pw, args.toArray(String[]::new));
+            if (rc != 0) throw new JkdumpException("jlink failed (exit " + rc + "): " + out.toString(StandardCharsets.UTF_8).strip());
+            deleteTree(dir);
+            Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            return dir;
+        } catch (IOException e) {
+            throw new JkdumpException(dir + ": cannot build the runtime: " + e.getMessage(), e);
+        }
+    }
+
+    /** JDK version and module set, so that a JDK update or another module list gives a new image. */
+    static String key() {
+        try {
+            var md = MessageDigest.getInstance("SHA-256");
+            md.update((System.getProperty("java.home") + "|" + Runtime.version() + "|" + MODULES + "|" + OPTIONS)
+                    .getBytes(StandardCharsets.UTF_8));
+            return Runtime.version().feature() + "-" + HexFormat.of().formatHex(md.digest(), 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package org.jkdump.cli;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.jkdump.drill.Drill;
+import org.jkdump.drill.DrillOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code jkdump drill}: the whole kdump cycle on a Debian kernel under QEMU, with a report. */
+@Command(name = "drill", mixinStandardHelpOptions = true,
+        description = {"Run the whole kdump cycle on a real Debian kernel under QEMU: arm it with 'jkdump load', crash it,",
+                "let the capture kernel run 'jkdump capture', bring the dump back and report what it holds and how long each phase took.",
+                "Needs root (apt-get, kernel unpacking) and installs qemu-system-x86, busybox-static and the build tools when missing."},
+        footer = {"", "Examples:",
+                "  jkdump drill --yes                         sysrq crash of Debian's 6.1 kernel, 1 GiB guest, crashkernel=256M",
+                "  jkdump drill --yes --crash oops            NULL dereference in the drill's test module (panic_on_oops=1)",
+                "  jkdump drill --kernel 6.12 --keep          another kernel; keep the disk images",
+                "Without --yes and without a terminal, missing packages are an error (nothing waits for input).",
+                "Large files go to ${JKDUMP_CACHE:-/var/cache/jkdump}: kernels, the runtime image, drill runs."})
+final class DrillCommand implements Callable<Integer> {
+    @Option(names = "--yes", description = "install missing packages without asking")
+    boolean yes;
+    @Option(names = "--crash", paramLabel = "TYPE", description = "sysrq (default) | oops | bug | panic")
+    String crash = "sysrq";
+    @Option(names = "--kernel", paramLabel = "6.1|6.12|RELEASE", description = "guest kernel (default 6.1)")
+    String kernel = "6.1";
+    @Option(names = "--mem", paramLabel = "SIZE", description = "guest memory (default 1G)")
+    String mem = "1G";
+    @Option(names = "--crashkernel", paramLabel = "SIZE", description = "crashkernel= reservation (default 256M)")
+    String crashkernel = "256M";
+    @Option(names = "--keep", description = "keep the guest disk images in the run directory")
+    boolean keep;
+    @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up when a guest phase takes longer than this (default 900)")
+    int timeout = 900;
+    @Option(names = "--out", paramLabel = "DIR", description = "run directory (default CACHE/drill/TIME-RELEASE-CRASH)")
+    Path out;
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        var o = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        var report = Drill.run(new DrillOptions(crash, kernel, mem, crashkernel, keep, yes, timeout, Optional.ofNullable(out)),
+                CaptureCommands.ownJar(), err);
+        o.print(report.render());
+        o.flush();
+        return Main.EXIT_OK;
+    }
+}

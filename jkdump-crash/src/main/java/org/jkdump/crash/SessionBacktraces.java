@@ -1,0 +1,54 @@
+package org.jkdump.crash;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.OptionalInt;
+import org.jkdump.crash.commands.BtContext;
+import org.jkdump.crash.commands.BtTask;
+import org.jkdump.kernel.KernelMemory;
+import org.jkdump.kernel.helpers.BtfTypeLayouts;
+import org.jkdump.kernel.helpers.Cpus;
+import org.jkdump.kernel.helpers.Tasks;
+import org.jkdump.kernel.unwind.KernelUnwinder;
+
+/**
+ * What {@code bt} reads, from a session: its task list with the CPU each active task was
+ * running on, its context task, and one ORC unwinder over the kernel, built on first use.
+ */
+final class SessionBacktraces implements BtContext {
+    private final Session session;
+
+    SessionBacktraces(Session session) {
+        this.session = session;
+    }
+
+    @Override
+    public List<BtTask> tasks() {
+        var active = new HashMap<Long, Integer>();
+        var curr = Tasks.active(session.kernel());
+        var present = Cpus.present(session.kernel());
+        for (int i = 0; i < curr.size() && i < present.size(); i++) active.put(curr.get(i), present.get(i));
+        var out = new ArrayList<BtTask>();
+        for (var t : session.tasks()) {
+            var cpu = active.get(t.address());
+            out.add(new BtTask(t.address(), t.pid(), t.cpu(), t.comm(), cpu == null ? OptionalInt.empty() : OptionalInt.of(cpu)));
+        }
+        return out;
+    }
+
+    @Override
+    public long contextTask() {
+        return session.context();
+    }
+
+    @Override
+    public KernelUnwinder unwinder() {
+        return session.unwinder();
+    }
+
+    @Override
+    public KernelMemory memory() {
+        return session.kernel().memory();
+    }
+}

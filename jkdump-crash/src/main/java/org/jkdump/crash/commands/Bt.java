@@ -1,0 +1,221 @@
+package org.jkdump.crash.commands;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jkdump.crash.CommandException;
+import org.jkdump.format.JkdumpException;
+import org.jkdump.kernel.KernelMemory;
+import org.jkdump.kernel.unwind.Backtrace;
+import org.jkdump.kernel.unwind.CodeSymbol;
+import org.jkdump.kernel.unwind.ExceptionFrame;
+import org.jkdump.kernel.unwind.Frame;
+import org.jkdump.kernel.unwind.StackRange;
+import org.jkdump.kernel.unwind.StackTransition;
+
+/**
+ * crash's {@code bt} over the ORC unwinder: picks the tasks, turns each {@link Backtrace}
+ * into the lines crash prints, and writes them in crash's x86-64 layout — the task header,
+ * numbered frames {@code #N [slot] function at pc} ({@code [module]} after module code),
+ * {@code [exception RIP: fn+off]} with crash's register block, user-mode entry registers
+ * without the RIP line, and {@code --- <NMI exception stack> ---} where the walk changes
+ * stack. As crash does, the function an exception interrupted gets a numbered line of its
+ * own only after a stack switch; on the same stack the exception RIP line stands for it.
+ */
+public final class Bt {
+    /** Stack words shown by {@code bt -f} for one frame at most (a corrupt slot must not dump the stack). */
+    private static final int MAX_FRAME_WORDS = 4096;
+
+    private Bt() {
+    }
+
+    public static BtResult run(BtContext ctx, BtOptions o) {
+        var tasks = select(ctx, o);
+        var out = new ArrayList<TaskBacktrace>();
+        for (var t : tasks) out.add(trace(ctx, t, o));
+        return new BtResult(out);
+    }
+
+    /** {@code foreach bt}: every task in pid order. */
+    public static BtResult forEach(BtContext ctx, BtOptions o) {
+        var out = new ArrayList<TaskBacktrace>();
+        for (var t : ctx.tasks()) out.add(trace(ctx, t, o));
+        return new BtResult(out);
+    }
+
+    static List<BtTask> select(BtContext ctx, BtOptions o) {
+        var all = ctx.tasks();
+        if (o.allCpus()) {
+            return all.stream().filter(t -> t.activeCpu().isPresent())
+                    .sorted(java.util.Comparator.comparingInt(t -> t.activeCpu().getAsInt())).toList();
+        }
+        if (o.targets().isEmpty()) {
+            long ctxTask = ctx.contextTask();
+            return List.of(all.stream().filter(t -> t.address() == ctxTask).findFirst()
+                    .orElseThrow(() -> new CommandException("bt: context task " + Long.toHexString(ctxTask) + " is not in the task list")));
+        }
+        var out = new ArrayList<BtTask>();
+        for (var target : o.targets()) out.add(find(all, target));
+        return out;
+    }
+
+    /** A PID (decimal) or a task_struct address (hex, with or without 0x), as crash takes them. */
+    static BtTask find(List<BtTask> all, String target) {
+        if (target.matches("\\d+")) {
+            int pid = Integer.parseInt(target);
+            var byPid = all.stream().filter(t -> t.pid() == pid).findFirst();
+            if (byPid.isPresent()) return byPid.get();
+        }
+        try {
+            long addr = Long.parseUnsignedLong(target.startsWith("0x") ? target.substring(2) : target, 16);
+            var byAddr = all.stream().filter(t -> t.address() == addr).findFirst();
+            if (byAddr.isPresent()) return byAddr.get();
+        } catch (NumberFormatException e) {
+            throw new CommandException("bt: invalid task or pid value: " + target);
+        }
+        throw new CommandException("bt: invalid task or pid value: " + target);
+    }
+
+    static TaskBacktrace trace(BtContext ctx, BtTask t, BtOptions o) {
+        Backtrace bt;
+        try {
+            bt = ctx.unwinder().backtrace(t.address(), t.activeCpu());
+        } catch (JkdumpException e) {
+            return new TaskBacktrace(t.pid(), t.address(), t.cpu(), t.command(), List.of(), Optional.of(e.getMessage()), false, 0, List.of());
+        }
+        var lines = lines(bt, o.frameContents() ? ctx.memory() : null);
+        long rawStart = 0;
+        List<Long> raw = List.of();
+        if (o.rawStack()) {
+            var stack = ctx.unwinder().stacks(t.address(), t.activeCpu()).ranges().stream()
+                    .filter(r -> r.kind() == StackRange.Kind.TASK).findFirst();
+            if (stack.isPresent()) {
+                rawStart = stack.get().start();
+                raw = words(ctx.memory(), rawStart, stack.get().end());
+            }
+        }
+        return new TaskBacktrace(t.pid(), t.address(), t.cpu(), t.command(), lines, bt.problem(), bt.complete(), rawStart, raw);
+    }
+
+    /** The lines crash shows for {@code bt}: numbered frames, register blocks, stack switches. */
+    static List<BtLine> lines(Backtrace bt, KernelMemory frameMemory) {
+        var out = new ArrayList<BtLine>();
+        var entries = bt.entries();
+        int level = 0;
+        boolean afterSwitch = false;
+        for (int i = 0; i < entries.size(); i++) {
+            switch (entries.get(i)) {
+                case Frame f -> {
+                    if (f.kind() == Frame.Kind.INTERRUPTED && !afterSwitch) continue;
+                    afterSwitch = false;
+                    List<Long> contents = List.of();
+                    if (frameMemory != null) {
+                        long next = nextSlot(entries, i, f);
+                        contents = words(frameMemory, f.slot() + 8, next);
+                    }
+                    out.add(new BtLine.FrameLine(level++, f.slot(), f.pc(), f.function().map(CodeSymbol::name),
+                            f.function().map(fn -> fn.offset(f.pc())).orElse(0L), f.function().flatMap(CodeSymbol::module),
+                            f.kind().name().toLowerCase(), f.reliable(), contents));
+                }
+                case ExceptionFrame x -> {
+                    var r = x.registers();
+                    Map<String, Long> regs = new LinkedHashMap<>();
+                    var all = r.asMap();
+                    for (var name : List.of("rip", "rsp", "eflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8", "r9",
+                            "r10", "r11", "r12", "r13", "r14", "r15", "orig_rax", "cs", "ss")) regs.put(name, all.get(name));
+                    var rip = x.userMode() ? Optional.<String>empty() : Optional.of(x.ripFunction()
+                            .map(fn -> fn.offset(r.rip()) == 0 ? fn.name() : fn.name() + "+" + fn.offset(r.rip()))
+                            .orElse(String.format("%016x", r.rip())));
+                    out.add(new BtLine.ExceptionLine(x.address(), x.userMode(), x.partial(), rip, regs));
+                }
+                case StackTransition s -> {
+                    out.add(new BtLine.StackSwitch(s.from().label().replaceAll("[<>]", ""), s.to().label().replaceAll("[<>]", "")));
+                    afterSwitch = true;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Where the next frame's slot is on the same stack (the end of this frame's words for {@code bt -f}). */
+    private static long nextSlot(List<? extends Object> entries, int i, Frame f) {
+        for (int j = i + 1; j < entries.size(); j++) {
+            if (entries.get(j) instanceof Frame n && Long.compareUnsigned(n.slot(), f.slot()) > 0
+                    && n.slot() - f.slot() <= 8L * MAX_FRAME_WORDS) return n.slot();
+            if (entries.get(j) instanceof ExceptionFrame x && Long.compareUnsigned(x.address(), f.slot()) > 0
+                    && x.address() - f.slot() <= 8L * MAX_FRAME_WORDS) return x.address();
+            if (entries.get(j) instanceof StackTransition) break;
+        }
+        return f.slot() + 8;
+    }
+
+    private static List<Long> words(KernelMemory memory, long from, long to) {
+        var out = new ArrayList<Long>();
+        for (long a = from; Long.compareUnsigned(a, to) < 0 && out.size() < 8 * MAX_FRAME_WORDS; a += 8) {
+            try {
+                out.add(memory.u64(a));
+            } catch (JkdumpException e) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** crash's task header: {@code PID: 1        TASK: ffff8efe81203080  CPU: 1    COMMAND: "init"}. */
+    public static String header(int pid, long task, int cpu, String command) {
+        return String.format("PID: %-8d TASK: %016x  CPU: %-4d COMMAND: \"%s\"", pid, task, cpu, command);
+    }
+
+    /** Writes the result as crash prints it; tasks are separated by a blank line. */
+    public static void renderText(BtResult result, PrintWriter out) {
+        boolean first = true;
+        for (var t : result.tasks()) {
+            if (!first) out.println();
+            first = false;
+            out.println(header(t.pid(), t.task(), t.cpu(), t.command()));
+            for (var line : t.lines()) {
+                switch (line) {
+                    case BtLine.FrameLine f -> {
+                        var name = f.function().orElse(String.format("%016x", f.pc()));
+                        out.printf("%s#%d [%016x] %s at %016x%s%n", f.level() < 10 ? " " : "", f.level(), f.frameAddress(),
+                                name, f.pc(), f.module().map(m -> " [" + m + "]").orElse(""));
+                        for (int i = 0; i < f.contents().size(); i += 2) {
+                            var sb = new StringBuilder(String.format("    %016x: ", f.frameAddress() + 8 + 8L * i));
+                            for (int j = i; j < Math.min(i + 2, f.contents().size()); j++)
+                                sb.append(String.format("%016x ", f.contents().get(j)));
+                            out.println(sb);
+                        }
+                    }
+                    case BtLine.ExceptionLine x -> registers(x, out);
+                    case BtLine.StackSwitch s -> out.println("--- <" + s.from() + "> ---");
+                }
+            }
+            if (!t.complete()) t.problem().ifPresent(p -> out.println("bt: unwind stopped: " + p));
+            for (int i = 0; i < t.rawStack().size(); i += 2) {
+                var sb = new StringBuilder(String.format("%016x:  ", t.rawStart() + 8L * i));
+                for (int j = i; j < Math.min(i + 2, t.rawStack().size()); j++)
+                    sb.append(String.format("%016x ", t.rawStack().get(j)));
+                out.println(sb.toString().stripTrailing());
+            }
+        }
+    }
+
+    private static void registers(BtLine.ExceptionLine x, PrintWriter out) {
+        var r = x.registers();
+        x.rip().ifPresent(rip -> out.println("    [exception RIP: " + rip + "]"));
+        out.printf("    RIP: %016x  RSP: %016x  RFLAGS: %08x%n", r.get("rip"), r.get("rsp"), r.get("eflags"));
+        if (x.partial()) {
+            out.printf("    CS: %04x  SS: %04x%n", r.get("cs"), r.get("ss"));
+            return;
+        }
+        out.printf("    RAX: %016x  RBX: %016x  RCX: %016x%n", r.get("rax"), r.get("rbx"), r.get("rcx"));
+        out.printf("    RDX: %016x  RSI: %016x  RDI: %016x%n", r.get("rdx"), r.get("rsi"), r.get("rdi"));
+        out.printf("    RBP: %016x   R8: %016x   R9: %016x%n", r.get("rbp"), r.get("r8"), r.get("r9"));
+        out.printf("    R10: %016x  R11: %016x  R12: %016x%n", r.get("r10"), r.get("r11"), r.get("r12"));
+        out.printf("    R13: %016x  R14: %016x  R15: %016x%n", r.get("r13"), r.get("r14"), r.get("r15"));
+        out.printf("    ORIG_RAX: %016x  CS: %04x  SS: %04x%n", r.get("orig_rax"), r.get("cs"), r.get("ss"));
+    }
+}

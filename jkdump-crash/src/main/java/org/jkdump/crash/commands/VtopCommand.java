@@ -1,0 +1,125 @@
+package org.jkdump.crash.commands;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jkdump.crash.Addresses;
+import org.jkdump.crash.CommandException;
+import org.jkdump.crash.CommandSpec;
+import org.jkdump.crash.CrashCommand;
+import org.jkdump.crash.Getopt;
+import org.jkdump.crash.Session;
+import org.jkdump.crash.UsageException;
+import org.jkdump.format.JkdumpException;
+import org.jkdump.kernel.helpers.PageStruct;
+import org.jkdump.kernel.x86.PageTableLevel;
+
+/**
+ * {@code vtop}: a kernel virtual address walked through the page tables as crash shows it —
+ * the physical address, every entry read on the way, the leaf entry's flags and the
+ * {@code struct page} of the physical page.
+ */
+public final class VtopCommand implements CrashCommand<VtopCommand.Options, VtopCommand.Result> {
+    public record Options(List<String> addresses) {
+    }
+
+    /** One entry of the walk: level, the physical address it was read from, its value. */
+    public record Entry(String level, long address, long value) {
+    }
+
+    /**
+     * One address translated.
+     *
+     * @param topTable the kernel's top-level table (init_top_pgt) as a virtual address
+     * @param page     the {@code struct page} of the physical page, when it could be read
+     */
+    public record Translation(long vaddr, long paddr, long topTable, List<Entry> entries, long pageSize,
+                              long pageBase, List<String> leafFlags, Optional<PageStruct> page) {
+    }
+
+    public record Result(List<Translation> translations) {
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return CommandSpec.of("vtop", "vtop [-k] address ...", "virtual to physical",
+                """
+                Translates kernel virtual addresses (the image, the direct map, vmalloc,
+                vmemmap, modules) by walking the kernel's page tables, showing every entry,
+                the mapping page's flags and its struct page.
+                  crash> vtop ffffffffb85fb000
+                  crash> vtop init_uts_ns""").asMinimal();
+    }
+
+    @Override
+    public Options parse(List<String> args) {
+        var g = Getopt.parse("vtop", args, "kuc:");
+        if (g.has('u') || g.has('c'))
+            throw new UsageException("vtop", "user addresses (-u, -c PID) are not supported yet");
+        if (g.operands().isEmpty()) throw new UsageException("vtop", "an address is needed");
+        return new Options(g.operands());
+    }
+
+    @Override
+    public Result run(Session session, Options o) {
+        var kernel = session.kernel();
+        var mem = kernel.memory();
+        var out = new ArrayList<Translation>();
+        for (var a : o.addresses()) {
+            long vaddr = Addresses.parse(session, a);
+            if (vaddr >= 0)
+                throw new CommandException("%x: a user address: user-space translation (vtop -c PID) is not supported yet".formatted(vaddr));
+            var walk = mem.walk(vaddr);
+            var entries = walk.entries().stream().map(e -> new Entry(e.level().name(), e.address(), e.value())).toList();
+            Optional<PageStruct> page;
+            try {
+                page = Optional.of(PageStruct.of(kernel, walk.paddr()));
+            } catch (JkdumpException e) {
+                page = Optional.empty();  // vtop still shows the walk; the page line is left out
+            }
+            out.add(new Translation(vaddr, walk.paddr(), mem.layout().topTable(), entries, walk.pageSize(),
+                    walk.paddr() & -walk.pageSize(), walk.leaf().flagNames(), page));
+        }
+        return new Result(out);
+    }
+
+    @Override
+    public void renderText(Result r, PrintWriter out) {
+        boolean first = true;
+        for (var t : r.translations()) {
+            if (!first) out.println();
+            first = false;
+            out.println("VIRTUAL           PHYSICAL        ");
+            out.println(String.format("%-16x  %-16x", t.vaddr(), t.paddr()));
+            out.println();
+            out.println(String.format("PGD DIRECTORY: %x", t.topTable()));
+            for (var e : t.entries()) {
+                // crash shows the kernel's top-level entry by value only, as the page directory
+                if (e.level().equals(PageTableLevel.PGD.name())) out.println(String.format("PAGE DIRECTORY: %x", e.value()));
+                else out.println(String.format("%6s: %x => %x", e.level(), e.address(), e.value()));
+            }
+            var size = t.pageSize() == 1L << 30 ? "  (1GB)" : t.pageSize() == 2L << 20 ? "  (2MB)" : "";
+            out.println(String.format("  PAGE: %x%s", t.pageBase(), size));
+            out.println();
+            long leaf = t.entries().getLast().value();
+            var pte = Long.toHexString(leaf);
+            out.println(center("PTE", pte.length()) + "  PHYSICAL  FLAGS");
+            out.println(String.format("%s  %8x  (%s)", pte, t.pageBase(), String.join("|", t.leafFlags())));
+            if (t.page().isPresent()) {
+                var p = t.page().get();
+                out.println();
+                out.println("      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS");
+                var line = String.format("%16x %8x %16x %8s %2d %x", p.address(), p.physical(), p.mapping(),
+                        p.index().isPresent() ? Long.toString(p.index().getAsLong()) : "-", p.refcount(), p.flags());
+                out.println(p.flagNames().isEmpty() ? line : line + " " + String.join(",", p.flagNames()));
+            }
+        }
+    }
+
+    /** {@code text} centred in {@code width} columns, the odd blank on the right (crash's mkstring CENTER). */
+    static String center(String text, int width) {
+        int pad = Math.max(0, width - text.length());
+        return " ".repeat(pad / 2) + text + " ".repeat(pad - pad / 2);
+    }
+}

@@ -1,0 +1,114 @@
+package org.jkdump.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.jkdump.format.DumpFiles;
+import org.jkdump.format.Fixtures;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 4's evidence on kdump-sysrq: our commands, given nothing but the dump, against what
+ * crash 8.0.6 printed with the debug vmlinux (crash.txt), field by field.
+ */
+class CrashEvidenceTest {
+    static Session session;
+    static Interpreter interp;
+    static CrashTranscript crash;
+
+    @BeforeAll
+    static void open() {
+        session = new Session(DumpFiles.open(Fixtures.sysrq("vmcore.kdump-zlib")));
+        interp = new Interpreter(Commands.registry(), session, false);
+        crash = CrashTranscript.of("kdump-sysrq");
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    static List<String> run(String command) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var o = interp.execute(command, new PrintWriter(out), new PrintWriter(err));
+        assertThat(o).as("%s failed: %s", command, err).isEqualTo(Interpreter.Outcome.OK);
+        return out.toString().lines().toList();
+    }
+
+    @Test
+    void sysMatchesCrashFieldByField() {
+        var ours = CrashTranscript.keyValues(run("sys"));
+        var theirs = new java.util.LinkedHashMap<>(CrashTranscript.keyValues(crash.section("sys").lines()));
+        // KERNEL names the vmlinux crash was given; we had none. DUMPFILE names another file of the same dump.
+        assertThat(ours.get("KERNEL")).doesNotContain("[TAINTED]");
+        theirs.remove("KERNEL");
+        theirs.remove("DUMPFILE");
+        CrashTranscript.assertSameFields("sys", ours, theirs);
+    }
+
+    @Test
+    void psMatchesEveryRow() {
+        var ours = CrashTranscript.rows(run("ps"), 1);
+        var theirs = CrashTranscript.rows(crash.section("ps").lines(), 1);
+        assertThat(ours).hasSameSizeAs(theirs);
+        var mismatches = new ArrayList<String>();
+        for (int i = 0; i < theirs.size(); i++) if (!ours.get(i).equals(theirs.get(i)))
+            mismatches.add("crash:  " + theirs.get(i) + "\n  jkdump: " + ours.get(i));
+        assertThat(mismatches).as("ps rows that differ").isEmpty();
+    }
+
+    @Test
+    void psParentsMatch() {
+        CrashTranscript.assertSameLines("ps -p", run("ps -p"), crash.section("ps -p").lines());
+    }
+
+    @Test
+    void modMatchesNameBaseAndSize() {
+        CrashTranscript.assertSameLines("mod", run("mod"), crash.section("mod").lines());
+    }
+
+    @Test
+    void logIsIdentical() {
+        CrashTranscript.assertSameLines("log", run("log"), crash.section("log").lines());
+    }
+
+    @Test
+    void kmemInfoMatchesEveryLine() {
+        CrashTranscript.assertSameLines("kmem -i", run("kmem -i"), crash.section("kmem -i").lines());
+    }
+
+    @Test
+    void setChangesTheContextAndShowsItAsCrash() {
+        try {
+            CrashTranscript.assertSameLines("set 143", run("set 143"), crash.section("set 143").lines());
+            assertThat(run("bt").getFirst()).startsWith("PID: 143 ");
+            CrashTranscript.assertSameLines("set -p", run("set -p"), crash.section("set -p").lines());
+        } finally {
+            run("set -p");
+        }
+    }
+
+    @Test
+    void btOfThePanicTaskAndOfEveryCpuIsIdentical() {
+        CrashTranscript.assertSameLines("bt", run("bt"), crash.section("bt").lines());
+        CrashTranscript.assertSameLines("bt -a", run("bt -a"), crash.section("bt -a").lines());
+    }
+
+    @Test
+    void analyzeReportsTheSysrqPanicAndTask() {
+        var a = Analyzer.analyze(session);
+        assertThat(a.panicMessage()).contains("sysrq triggered crash");
+        assertThat(a.function()).contains("sysrq_handle_crash");
+        assertThat(a.task()).hasValueSatisfying(t -> {
+            assertThat(t.pid()).isEqualTo(1);
+            assertThat(t.comm()).isEqualTo("init");
+        });
+        assertThat(a.panicCpu()).isEqualTo(1);
+    }
+}

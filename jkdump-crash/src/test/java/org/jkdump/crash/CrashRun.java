@@ -1,0 +1,41 @@
+package org.jkdump.crash;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.jkdump.format.DumpFiles;
+
+/** A batch shell over one dump for tests: runs a command line and keeps what it printed. */
+public final class CrashRun implements AutoCloseable {
+    /** What one command line printed on stdout and stderr. */
+    public record Output(String out, String err, Interpreter.Outcome outcome) {
+        public List<String> lines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\n", -1)).subList(0, out.split("\n", -1).length - (out.endsWith("\n") ? 1 : 0));
+        }
+    }
+
+    private final Session session;
+    private final Interpreter interpreter;
+
+    public CrashRun(Path dump) {
+        session = new Session(DumpFiles.open(dump));
+        interpreter = new Interpreter(Commands.registry(), session, false);
+    }
+
+    public Session session() {
+        return session;
+    }
+
+    public Output run(String line) {
+        var out = new StringWriter();
+        var err = new StringWriter();
+        var outcome = interpreter.execute(line, new PrintWriter(out), new PrintWriter(err));
+        return new Output(out.toString(), err.toString(), outcome);
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+}

@@ -1,0 +1,169 @@
+package org.jkdump.drill;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jkdump.capture.CaptureResult;
+import org.jkdump.capture.RuntimeImage;
+import org.jkdump.format.JkdumpException;
+
+/**
+ * {@code jkdump drill}: the whole kdump cycle on a real Debian kernel under QEMU (TCG). The
+ * host prepares the kernel, the runtime and the images; the guest's first kernel arms itself
+ * with {@code jkdump load}, starts recognisable processes and crashes; the capture kernel runs
+ * {@code jkdump capture} onto the second disk; the host reads the dump back out of that disk
+ * image without mounting it ({@code debugfs rdump}) and reports what it holds. Each phase is
+ * timed; a phase that fails stops the drill with the last console lines.
+ */
+public final class Drill {
+    static final List<String> PACKAGES = List.of("qemu-system-x86", "busybox-static", "e2fsprogs", "kmod", "gcc", "libc6-dev", "make");
+    /** Console lines that end each guest phase, in order (the drill's /init and the capture /init print them). */
+    static final Map<String, String> MARKERS = markers();
+
+    private final DrillOptions options;
+    private final PrintWriter log;
+    private final List<Phase> phases = new ArrayList<>();
+    private long phaseStart = System.nanoTime();
+
+    private Drill(DrillOptions options, PrintWriter log) {
+        this.options = options;
+        this.log = log;
+    }
+
+    private static Map<String, String> markers() {
+        var m = new LinkedHashMap<String, String>();
+        m.put("JKDUMP-DRILL: MODE first", "boot-first-kernel");
+        m.put("JKDUMP-DRILL: SETUP-DONE", "first-kernel-setup");
+        m.put("JKDUMP-DRILL: ARMED", "arm (jkdump load)");
+        m.put("JKDUMP-DRILL: CRASH-NOW", "start-processes");
+        m.put("JKDUMP-CAPTURE-INIT: start", "crash-and-capture-kernel-boot");
+        m.put(CaptureResult.STATUS_PREFIX, "capture (jkdump capture)");
+        return m;
+    }
+
+    /** Runs the drill; the jar is the jkdump jar to put into the guest. */
+    public static DrillReport run(DrillOptions options, Path jar, PrintWriter log) {
+        return new Drill(options, log).run(jar);
+    }
+
+    private void phase(String name, String endedBy) {
+        long now = System.nanoTime();
+        var p = new Phase(name, (now - phaseStart) / 1e9, endedBy);
+        phases.add(p);
+        phaseStart = now;
+        log.printf("jkdump drill: PHASE %-32s %6.1f s%n", p.name(), p.seconds());
+        log.flush();
+    }
+
+    private DrillReport run(Path jar) {
+        long t0 = System.nanoTime();
+        Path cache = RuntimeImage.cacheDir();
+        HostPackages.ensure(PACKAGES, options.yes(), log);
+        String release = DebianKernel.resolve(options.kernel());
+        if (!options.crash().equals("sysrq")) HostPackages.ensure(List.of("linux-headers-" + release), options.yes(), log);
+        var kernel = DebianKernel.fetch(release, cache, log);
+        var runtime = RuntimeImage.ensure(cache, log);
+        Path dir = options.out().orElse(cache.resolve("drill").resolve(
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + release + "-" + options.crash()));
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new JkdumpException(dir + ": cannot create the run directory: " + e.getMessage(), e);
+        }
+        phase("prepare (packages, kernel, runtime)", "host");
+        var images = GuestImages.build(kernel, runtime, jar, dir, options.crash(), options.memBytes(), log);
+        phase("build (guest programs, initramfs x2, disks)", "host");
+        var console = boot(kernel, images, dir);
+        String status = console.find(CaptureResult.STATUS_PREFIX).orElseThrow();
+        if (!status.contains("status=ok"))
+            throw new DrillException("capture", "the capture kernel reported a failed capture: " + status, console.tail(30));
+        Path dumps = extract(images, dir, console);
+        phase("extract (debugfs rdump)", "host");
+        var report = DrillReport.build(options, kernel.release(), dir, dumps, images, console, phases, log);
+        phase("report", "host");
+        if (!options.keep()) {
+            try {
+                DebianKernel.deleteTree(dir.resolve("images"));
+            } catch (IOException e) {
+                log.println("jkdump drill: could not delete " + dir.resolve("images") + ": " + e.getMessage());
+            }
+        }
+        return report.withPhases(List.copyOf(phases), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private GuestConsole boot(DebianKernel kernel, GuestImages.Built images, Path dir) {
+        Path consoleLog = dir.resolve("console.log");
+        String cmdline = "console=ttyS0,115200 crashkernel=" + options.crashkernel() + " panic=5 jk.crash=" + options.crash();
+        var cmd = List.of("qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-cpu", "qemu64", "-m", options.mem(), "-smp", "2",
+                "-kernel", kernel.vmlinuz().toString(), "-initrd", images.firstInitrd().toString(), "-append", cmdline,
+                "-drive", "file=" + images.dataDisk() + ",format=raw,if=virtio",
+                "-drive", "file=" + images.outDisk() + ",format=raw,if=virtio",
+                "-nic", "none", "-display", "none", "-serial", "file:" + consoleLog, "-monitor", "none", "-no-reboot");
+        try {
+            Files.writeString(dir.resolve("qemu-command.txt"), String.join(" ", cmd) + "\n");
+            Files.deleteIfExists(consoleLog);
+            var qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.out").toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            var console = new GuestConsole(consoleLog);
+            var pending = new ArrayList<>(MARKERS.entrySet());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
+            try {
+                while (true) {
+                    boolean exited = qemu.waitFor(250, TimeUnit.MILLISECONDS);
+                    for (String line : console.poll()) {
+                        if (line.contains("JKDUMP-DRILL: FAILED"))
+                            throw new DrillException(pending.isEmpty() ? "guest" : pending.getFirst().getValue(), line.strip(), console.tail(30));
+                        while (!pending.isEmpty() && line.contains(pending.getFirst().getKey())) {
+                            phase(pending.getFirst().getValue(), pending.getFirst().getKey());
+                            pending.removeFirst();
+                            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
+                        }
+                    }
+                    if (exited) break;
+                    if (System.nanoTime() > deadline)
+                        throw new DrillException(pending.isEmpty() ? "poweroff" : pending.getFirst().getValue(),
+                                "no progress for --timeout " + options.timeoutSeconds() + " s; QEMU killed", console.tail(30));
+                }
+            } finally {
+                if (qemu.isAlive()) {
+                    qemu.destroy();
+                    qemu.waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            console.poll();
+            if (!pending.isEmpty())
+                throw new DrillException(pending.getFirst().getValue(), "QEMU exited (status " + qemu.exitValue() + ") before the console showed '"
+                        + pending.getFirst().getKey() + "'", console.tail(30));
+            phase("poweroff", "QEMU exit");
+            return console;
+        } catch (IOException e) {
+            throw new DrillException("boot", "cannot start QEMU: " + e.getMessage(), List.of());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DrillException("boot", "interrupted", List.of());
+        }
+    }
+
+    /** Copies /var/crash from the output disk and the recorded samples from the data disk, without mounting either. */
+    private Path extract(GuestImages.Built images, Path dir, GuestConsole console) {
+        Path dumps = dir.resolve("crash");
+        try {
+            DebianKernel.deleteTree(dumps);
+            DebianKernel.deleteTree(dir.resolve("samples"));
+        } catch (IOException e) {
+            throw new JkdumpException(dumps + ": cannot clear: " + e.getMessage(), e);
+        }
+        HostProcess.check("extract", List.of("debugfs", "-R", "rdump /var/crash " + dir, images.outDisk().toString()), null);
+        HostProcess.check("extract", List.of("debugfs", "-R", "rdump /samples " + dir, images.dataDisk().toString()), null);
+        if (!Files.isDirectory(dumps)) throw new DrillException("extract", "no /var/crash on the output disk", console.tail(20));
+        return dumps;
+    }
+}

@@ -1,0 +1,44 @@
+package org.jkdump.drill;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import org.jkdump.format.JkdumpException;
+
+/**
+ * What {@code jkdump drill} was asked for.
+ *
+ * @param crash       sysrq | oops | bug | panic
+ * @param kernel      6.1 | 6.12 | a full Debian kernel release
+ * @param mem         guest memory, QEMU syntax (1G, 1536M)
+ * @param crashkernel the crashkernel= value (256M)
+ * @param keep        keep the disk images
+ * @param yes         install missing host packages without asking
+ * @param out         the run directory (default CACHE/drill/<time>-<release>-<crash>)
+ */
+public record DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
+                           int timeoutSeconds, Optional<Path> out) {
+    public DrillOptions {
+        if (!java.util.Set.of("sysrq", "oops", "bug", "panic").contains(crash))
+            throw new JkdumpException("--crash must be sysrq, oops, bug or panic, not '" + crash + "'");
+        bytes(mem, "--mem");
+        bytes(crashkernel, "--crashkernel");
+    }
+
+    public long memBytes() {
+        return bytes(mem, "--mem");
+    }
+
+    /** "1G", "256M", "1536m" → bytes. */
+    static long bytes(String size, String option) {
+        var m = java.util.regex.Pattern.compile("(\\d+)([KMGT]?)").matcher(size.toUpperCase(Locale.ROOT));
+        if (!m.matches()) throw new JkdumpException(option + " must be a size like 1G or 256M, not '" + size + "'");
+        long v = Long.parseLong(m.group(1));
+        return v << switch (m.group(2)) {
+            case "K" -> 10;
+            case "M", "" -> 20;
+            case "G" -> 30;
+            default -> 40;
+        };
+    }
+}

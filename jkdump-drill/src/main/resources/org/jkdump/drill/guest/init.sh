@@ -1,0 +1,60 @@
+#!/bin/sh
+# jkdump drill: /init of the first (production) kernel. Arms the kernel with `jkdump load`,
+# records samples for the tests, starts recognisable processes and crashes the kernel the
+# way the drill asked (jk.crash= on the command line). Every step is a JKDUMP-DRILL: line.
+/bin/busybox --install -s /bin
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mkdir -p /proc /sys /dev /tmp /run /data
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+exec </dev/console >/dev/console 2>&1
+say() { echo "JKDUMP-DRILL: $*"; }
+up() { cut -d' ' -f1 /proc/uptime; }
+fail() { say "FAILED: $*"; sync; sleep 1; poweroff -f; }
+arg() { for a in $(cat /proc/cmdline); do case "$a" in "$1="*) echo "${a#*=}"; return ;; esac; done; echo "$2"; }
+say "MODE first uptime=$(up) kernel=$(uname -r)"
+[ -e /proc/vmcore ] && fail "/proc/vmcore exists: this kernel was booted as a capture kernel"
+for m in $(cat /lib/jkdump/modules.order); do insmod "/lib/jkdump/modules/$m" || say "insmod $m failed"; done
+for i in $(seq 1 50); do [ -b /dev/vdb ] && break; sleep 0.2; done
+mount -t ext4 /dev/vda /data || fail "cannot mount the data disk /dev/vda"
+# small per-cpu free lists: pages freed before the crash return to the buddy allocator
+echo 1000000 > /proc/sys/vm/percpu_pagelist_high_fraction 2>/dev/null
+mkdir -p /data/samples
+cat /proc/iomem > /data/samples/proc-iomem.txt
+for c in /sys/devices/system/cpu/cpu[0-9]*; do
+	echo "$(basename "$c") crash_notes=$(cat "$c/crash_notes") crash_notes_size=$(cat "$c/crash_notes_size")"
+done > /data/samples/crash_notes.txt
+cat /sys/kernel/vmcoreinfo > /data/samples/sys-kernel-vmcoreinfo.txt
+cat /sys/kernel/kexec_crash_size > /data/samples/kexec_crash_size.txt
+cat /proc/cmdline > /data/samples/proc-cmdline.txt
+JK="/opt/jkdump/runtime/bin/java @JAVA_FLAGS@ -jar /opt/jkdump/jkdump.jar"
+say "SETUP-DONE uptime=$(up)"
+$JK status --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img
+t0=$(up)
+$JK load --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img --reuse-cmdline --append "panic=5" ||
+	fail "jkdump load"
+say "ARMED kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) load_seconds=$(awk -v a="$t0" -v b="$(up)" 'BEGIN{printf "%.2f", b-a}')"
+$JK status --json --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img > /data/samples/jkdump-status.json 2>&1
+/bin/drill-marker /data/drill-open.txt /data/drill-mmap.bin &
+say "PROCESS drill-marker pid=$!"
+sleep 31337 &
+say "PROCESS sleep pid=$! args=31337"
+sleep 42424 &
+say "PROCESS sleep pid=$! args=42424"
+sleep 1
+ps
+free
+sync
+CRASH=$(arg jk.crash sysrq)
+case "$CRASH" in
+oops|bug|panic)
+	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
+	echo 1 > /proc/sys/kernel/panic_on_oops
+	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	echo "$CRASH" > /proc/jkdrill ;;
+*)
+	say "CRASH-NOW type=sysrq uptime=$(up)"
+	echo c > /proc/sysrq-trigger ;;
+esac
+fail "still alive after the crash trigger"

@@ -1,0 +1,57 @@
+package org.jkdump.format.write;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.jkdump.format.JkdumpException;
+
+/**
+ * A dump file written with positional writes. Bytes never written (descriptors of pages an
+ * incomplete dump never got) stay holes that read as zero.
+ */
+public final class FileSink implements DumpSink {
+    private final Path path;
+    private final FileChannel channel;
+
+    private FileSink(Path path, FileChannel channel) {
+        this.path = path;
+        this.channel = channel;
+    }
+
+    /** Creates (or truncates) {@code path}. */
+    public static FileSink create(Path path) {
+        try {
+            return new FileSink(path, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            throw new JkdumpException(path + ": cannot create: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return path.toString();
+    }
+
+    @Override
+    public void write(long offset, byte[] b, int off, int len) {
+        var buf = ByteBuffer.wrap(b, off, len);
+        try {
+            while (buf.hasRemaining()) offset += channel.write(buf, offset);
+        } catch (IOException e) {
+            throw new JkdumpException(path + ": cannot write " + len + " bytes at offset 0x" + Long.toHexString(offset) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            throw new JkdumpException(path + ": cannot close: " + e.getMessage(), e);
+        }
+    }
+}

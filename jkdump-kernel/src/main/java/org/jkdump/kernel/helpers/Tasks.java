@@ -1,0 +1,162 @@
+package org.jkdump.kernel.helpers;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import org.jkdump.format.JkdumpException;
+import org.jkdump.kernel.KObject;
+import org.jkdump.kernel.Kernel;
+
+/**
+ * The task list (drgn's {@code for_each_task}): every thread of every thread group reached
+ * from {@code init_task.tasks}, plus the idle task of each CPU ({@code rq->idle}; CPU 0's
+ * is init_task itself), in pid order as crash's ps shows them.
+ */
+public final class Tasks {
+    /** PID_MAX_LIMIT on 64-bit: more tasks than this means a corrupt list. */
+    private static final int MAX_TASKS = 4 * 1024 * 1024;
+
+    private Tasks() {
+    }
+
+    /**
+     * One task_struct, read once.
+     *
+     * @param state     {@code __state} (or {@code state} before 5.14) or'ed with {@code exit_state}, as crash's task_state()
+     * @param mm        the {@code mm_struct} address, 0 for kernel threads
+     * @param parent    the real parent's task_struct address
+     * @param leader    the thread-group leader's task_struct address
+     */
+    public record Task(long address, int pid, int tgid, int ppid, int cpu, long state, String comm, long mm, long flags,
+                       long parent, long leader) {
+        /** PF_KTHREAD (include/linux/sched.h) — or no mm, for kernels that lack the flag. */
+        public boolean kernelThread() {
+            return mm == 0;
+        }
+    }
+
+    public static List<Task> all(Kernel k) {
+        long initTask = Access.symbol(k, "init_task");
+        var seen = new HashSet<Long>();
+        var tasks = new ArrayList<Task>();
+        var threadsMember = Access.object(k, "struct task_struct", initTask).hasMember("thread_node") ? "thread_node" : "thread_group";
+        long leader = initTask;
+        do {
+            if (!seen.add(leader)) break;
+            long group = leader;
+            forEachThread(k, leader, threadsMember, t -> {
+                if (tasks.size() >= MAX_TASKS) throw new JkdumpException("task list at " + Long.toHexString(initTask) + " has more than " + MAX_TASKS + " entries: corrupt");
+                if (t == group || seen.add(t)) tasks.add(read(k, t));
+            });
+            long next = Access.object(k, "struct task_struct", leader).member("tasks.next").asUnsigned();
+            leader = KObject.containerOf(k.types(), k.memory(), next, "struct task_struct", "tasks").address();
+        } while (leader != initTask);
+        // the other CPUs' idle tasks are on no list: crash takes them from the run queues
+        for (int cpu : Cpus.present(k)) {
+            if (cpu == 0) continue;
+            long idle = Access.object(k, "struct rq", Access.perCpu(k, "runqueues", cpu)).member("idle").asUnsigned();
+            // crash shows every idle task as a child of swapper/0, whoever forked it
+            if (idle != 0 && seen.add(idle)) {
+                var t = read(k, idle);
+                tasks.add(new Task(t.address(), t.pid(), t.tgid(), 0, t.cpu(), t.state(), t.comm(), t.mm(), t.flags(), initTask, t.leader()));
+            }
+        }
+        tasks.sort(Comparator.comparingInt(Task::pid).thenComparingInt(Task::cpu));
+        return tasks;
+    }
+
+    private static void forEachThread(Kernel k, long leader, String member, java.util.function.LongConsumer action) {
+        var task = Access.object(k, "struct task_struct", leader);
+        action.accept(leader);
+        if (member.equals("thread_node")) {
+            // signal->thread_head lists every thread (the leader too) through task_struct.thread_node
+            long signal = task.member("signal").asUnsigned();
+            if (signal == 0) return;
+            var head = Access.object(k, "struct signal_struct", signal).member("thread_head");
+            long headAddr = head.address();
+            long p = head.member("next").asUnsigned();
+            int n = 0;
+            while (p != headAddr && p != 0 && n++ < MAX_TASKS) {
+                long t = p - k.types().offsetOf("struct task_struct", "thread_node");
+                if (t != leader) action.accept(t);
+                p = k.memory().u64(p);
+            }
+        } else {
+            long headAddr = task.member("thread_group").address();
+            long p = k.memory().u64(headAddr);
+            int n = 0;
+            while (p != headAddr && p != 0 && n++ < MAX_TASKS) {
+                action.accept(p - k.types().offsetOf("struct task_struct", "thread_group"));
+                p = k.memory().u64(p);
+            }
+        }
+    }
+
+    /** Reads one task_struct. */
+    public static Task read(Kernel k, long address) {
+        var t = Access.object(k, "struct task_struct", address);
+        long state = (t.hasMember("__state") ? t.member("__state") : t.member("state")).asUnsigned();
+        long exitState = t.member("exit_state").asUnsigned();
+        int cpu = (int) (t.hasMember("cpu") ? t.member("cpu") : t.member("thread_info.cpu")).asUnsigned();
+        long parent = t.member("real_parent").asUnsigned();
+        int ppid = parent == 0 || parent == address ? 0 : (int) Access.object(k, "struct task_struct", parent).member("pid").asLong();
+        return new Task(address, (int) t.member("pid").asLong(), (int) t.member("tgid").asLong(), ppid, cpu,
+                state | exitState, t.member("comm").asString(), t.member("mm").asUnsigned(), t.member("flags").asUnsigned(),
+                parent, t.member("group_leader").asUnsigned());
+    }
+
+    /** The task each CPU was running at the crash ({@code rq->curr}), indexed by CPU. */
+    public static List<Long> active(Kernel k) {
+        var l = new ArrayList<Long>();
+        for (int cpu : Cpus.present(k))
+            l.add(Access.object(k, "struct rq", Access.perCpu(k, "runqueues", cpu)).member("curr").asUnsigned());
+        return l;
+    }
+
+    public static Optional<Task> byPid(List<Task> tasks, int pid) {
+        return tasks.stream().filter(t -> t.pid() == pid).findFirst();
+    }
+
+    /**
+     * crash's two-letter state (task_state_string): RU, IN, UN, ID (uninterruptible + noload),
+     * ZO, ST, TR, DE, PA, WA, NE. The bit values are the kernel's TASK_* constants
+     * (include/linux/sched.h), unchanged since 4.14.
+     */
+    public static String stateLetters(long state) {
+        final long INTERRUPTIBLE = 0x1, UNINTERRUPTIBLE = 0x2, STOPPED = 0x4, TRACED = 0x8, EXIT_DEAD = 0x10,
+                EXIT_ZOMBIE = 0x20, PARKED = 0x40, DEAD = 0x80, WAKING = 0x200, NOLOAD = 0x400, NEW = 0x800;
+        String s = "??";
+        boolean set = false;
+        if (state == 0) s = "RU";
+        if ((state & INTERRUPTIBLE) != 0) { s = "IN"; set = true; }
+        if ((state & UNINTERRUPTIBLE) != 0) { s = (state & NOLOAD) != 0 ? "ID" : "UN"; set = true; }
+        if ((state & EXIT_ZOMBIE) != 0) { s = "ZO"; set = true; }
+        if ((state & STOPPED) != 0) { s = "ST"; set = true; }
+        if ((state & TRACED) != 0) { s = "TR"; set = true; }
+        if ((state & (EXIT_DEAD | DEAD)) != 0 && !set) s = "DE";
+        if (state == PARKED) s = "PA";
+        if (state == WAKING) s = "WA";
+        if (state == NEW) s = "NE";
+        return s;
+    }
+
+    /** crash's long state name for {@code set}: TASK_RUNNING, TASK_INTERRUPTIBLE, ... */
+    public static String stateName(long state) {
+        return switch (stateLetters(state)) {
+            case "RU" -> "TASK_RUNNING";
+            case "IN" -> "TASK_INTERRUPTIBLE";
+            case "UN" -> "TASK_UNINTERRUPTIBLE";
+            case "ID" -> "TASK_IDLE";
+            case "ZO" -> "EXIT_ZOMBIE";
+            case "ST" -> "TASK_STOPPED";
+            case "TR" -> "TASK_TRACED";
+            case "DE" -> "EXIT_DEAD";
+            case "PA" -> "TASK_PARKED";
+            case "WA" -> "TASK_WAKING";
+            case "NE" -> "TASK_NEW";
+            default -> "(unknown)";
+        };
+    }
+}
