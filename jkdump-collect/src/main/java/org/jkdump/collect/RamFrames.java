@@ -22,11 +22,21 @@ public final class RamFrames {
         return ram;
     }
 
-    /** The frames {@code memory} holds bytes for. */
-    public static PfnBitmap present(PhysicalMemory memory) {
-        long max = memory.maxPfn();
-        var bits = PfnBitmap.allocate(max);
-        memory.presentFrames().forEach(bits::set);
+    /** The frames of {@code ram} wholly inside one of {@code ranges}. */
+    public static PfnBitmap within(PfnBitmap ram, java.util.List<org.jkdump.format.write.RamRange> ranges, int pageSize) {
+        var bits = PfnBitmap.allocate(ram.size());
+        for (var r : ranges) {
+            long lo = (r.paddr() + pageSize - 1) / pageSize, hi = Math.min(ram.size(), r.end() / pageSize);
+            for (long p = ram.nextSetBit(lo); p >= 0 && p < hi; p = ram.nextSetBit(p + 1)) bits.set(p);
+        }
+        return bits;
+    }
+
+    /** The frames of {@code ram} that {@code memory} holds bytes for. */
+    public static PfnBitmap present(PhysicalMemory memory, PfnBitmap ram) {
+        var bits = PfnBitmap.allocate(ram.size());
+        for (long p = ram.nextSetBit(0); p >= 0; p = ram.nextSetBit(p + 1))
+            if (memory.isPresent(p)) bits.set(p);
         return bits;
     }
 }
