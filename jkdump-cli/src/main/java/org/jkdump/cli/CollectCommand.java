@@ -1,7 +1,10 @@
 package org.jkdump.cli;
 
 import java.io.BufferedOutputStream;
-import java.io.PrintStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +14,12 @@ import org.jkdump.collect.CollectInput;
 import org.jkdump.collect.Collector;
 import org.jkdump.collect.DumpLevel;
 import org.jkdump.collect.Rebuild;
+import org.jkdump.format.DumpFiles;
+import org.jkdump.format.JkdumpException;
 import org.jkdump.format.PageCodec;
+import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.helpers.DmesgFormat;
+import org.jkdump.kernel.helpers.Printk;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,6 +69,9 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "-R", description = "rebuild a dump file from a flattened stream on stdin")
     boolean rebuild;
 
+    @Option(names = "--dump-dmesg", description = "write the kernel log of INPUT to OUTPUT as text, as makedumpfile --dump-dmesg does")
+    boolean dumpDmesg;
+
     @Option(names = "--split", description = "share the pages out over several output files")
     boolean split;
 
@@ -84,11 +95,20 @@ final class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        var err = new PrintStream(System.err, true);
+        var err = spec.commandLine().getErr();
         if (rebuild) {
             if (files.size() != 1) throw usage("-R takes one OUTPUT file (the stream comes on stdin)");
             long bytes = Rebuild.fromFlattened(System.in, files.getFirst());
             if (messageLevel != 0) err.printf("The dumpfile is saved to %s (%d bytes).%n", files.getFirst(), bytes);
+            return Main.EXIT_OK;
+        }
+        if (dumpDmesg) {
+            if (files.size() != 2) throw usage("--dump-dmesg takes INPUT and OUTPUT");
+            try (var dump = DumpFiles.open(files.getFirst())) {
+                var text = DmesgFormat.MAKEDUMPFILE.format(Printk.log(Kernel.open(dump)), new DmesgFormat.Options(false, false));
+                writeText(files.getLast(), text);
+            }
+            if (messageLevel != 0) err.printf("The dmesg log is saved to %s.%n", files.getLast());
             return Main.EXIT_OK;
         }
         var levels = DumpLevel.parseList(level);
@@ -118,6 +138,17 @@ final class CollectCommand implements Callable<Integer> {
             if ((messageLevel & 16) != 0) err.print(report.render());
         }
         return Main.EXIT_OK;
+    }
+
+    /** FILE.incomplete first, renamed when written, like every output of collect. */
+    private static void writeText(Path file, String text) {
+        var partial = file.resolveSibling(file.getFileName() + ".incomplete");
+        try {
+            Files.writeString(partial, text, StandardCharsets.UTF_8);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new JkdumpException(file + ": cannot write: " + e.getMessage(), e);
+        }
     }
 
     private ParameterException usage(String msg) {

@@ -2,7 +2,7 @@ package org.jkdump.collect;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,22 +83,22 @@ public final class Collector {
     private final Runnable release;
     private final Options options;
     private final Function<Path, DumpSink> sinks;
-    private final PrintStream err;
+    private final PrintWriter err;
 
-    public Collector(CollectInput input, Options options, PrintStream err) {
+    public Collector(CollectInput input, Options options, PrintWriter err) {
         this(input, options, FileSink::create, err);
     }
 
-    public Collector(DumpFile input, Options options, PrintStream err) {
+    public Collector(DumpFile input, Options options, PrintWriter err) {
         this(CollectInput.of(input), options, FileSink::create, err);
     }
 
     /** With a sink factory of its own (tests inject write failures through it). */
-    Collector(DumpFile input, Options options, Function<Path, DumpSink> sinks, PrintStream err) {
+    Collector(DumpFile input, Options options, Function<Path, DumpSink> sinks, PrintWriter err) {
         this(CollectInput.of(input), options, sinks, err);
     }
 
-    private Collector(CollectInput input, Options options, Function<Path, DumpSink> sinks, PrintStream err) {
+    private Collector(CollectInput input, Options options, Function<Path, DumpSink> sinks, PrintWriter err) {
         this.input = input.dump();
         this.release = input::release;
         this.options = options;

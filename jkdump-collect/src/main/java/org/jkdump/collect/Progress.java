@@ -1,6 +1,6 @@
 package org.jkdump.collect;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 
 /**
  * Progress of the copy phase: a one-line bar on a terminal (pages, MB/s, ETA), nothing when
@@ -8,18 +8,18 @@ import java.io.PrintStream;
  * thread only.
  */
 public final class Progress {
-    private final PrintStream out;
+    private final PrintWriter out;
     private final long total;
     private final long start = System.nanoTime();
     private long pages, bytes, lastDraw;
 
-    private Progress(PrintStream out, long total) {
+    private Progress(PrintWriter out, long total) {
         this.out = out;
         this.total = total;
     }
 
     /** A bar on {@code err} when the process has a terminal, otherwise silence. */
-    public static Progress forTerminal(PrintStream err, long totalPages) {
+    public static Progress forTerminal(PrintWriter err, long totalPages) {
         return new Progress(System.console() != null ? err : null, totalPages);
     }
 

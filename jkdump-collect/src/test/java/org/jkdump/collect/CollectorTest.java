@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /** The whole collector on kdump-sysrq: every output format reads back page for page. */
 class CollectorTest {
-    private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+    private static final PrintWriter QUIET = new PrintWriter(java.io.Writer.nullWriter());
 
     @TempDir
     Path tmp;
@@ -154,7 +154,7 @@ class CollectorTest {
         var err = new ByteArrayOutputStream();
         try (var in = DumpFiles.open(Fixtures.sysrq("vmcore.kdump-lzo"))) {
             var report = new Collector(in, new Collector.Options(DumpLevel.parseList("0,31"), PageCodec.NONE, Collector.Format.ELF, 1, 64 << 20),
-                    smallDisk, new PrintStream(err, true)).collect(new Collector.Output.ToFile(out));
+                    smallDisk, new PrintWriter(err, true)).collect(new Collector.Output.ToFile(out));
             assertThat(report.level().bits()).isEqualTo(31);
         }
         assertThat(err.toString()).contains("No space left on device").contains("retrying with dump level 31");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +28,7 @@ class FaultsIT {
     @TempDir
     Path tmp;
 
-    private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+    private static final PrintWriter QUIET = new PrintWriter(java.io.Writer.nullWriter());
 
     @Test
     void aFullDiskLeavesAReadableDumpMarkedIncomplete() throws Exception {

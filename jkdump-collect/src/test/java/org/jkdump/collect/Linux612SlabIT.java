@@ -3,7 +3,7 @@ package org.jkdump.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,7 +39,7 @@ class Linux612SlabIT {
         FullDumps.run(List.of("makedumpfile", "-l", "-d", "31", elf.toString(), theirs.toString()), 600);
         try (var in = DumpFiles.open(elf)) {
             new Collector(in, new Collector.Options(List.of(new DumpLevel(31)), PageCodec.LZO, Collector.Format.KDUMP, 2, 64 << 20),
-                    new PrintStream(OutputStream.nullOutputStream())).collect(new Collector.Output.ToFile(ours));
+                    new PrintWriter(java.io.Writer.nullWriter())).collect(new Collector.Output.ToFile(ours));
             var layout = StructPageLayout.of(in.vmcoreinfo().orElseThrow());
             assertThat(layout.pgSlab()).as("6.12 has no PG_slab").isEmpty();
             long slabType = layout.slabMapcount().orElseThrow();

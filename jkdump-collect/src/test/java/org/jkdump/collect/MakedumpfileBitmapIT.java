@@ -2,7 +2,7 @@ package org.jkdump.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +36,7 @@ class MakedumpfileBitmapIT {
         CollectReport report;
         try (var in = DumpFiles.open(elf)) {
             report = new Collector(in, new Collector.Options(List.of(new DumpLevel(level)), PageCodec.LZO, Collector.Format.KDUMP, 2, 64 << 20),
-                    new PrintStream(PrintStream.nullOutputStream())).collect(new Collector.Output.ToFile(ours));
+                    new PrintWriter(java.io.Writer.nullWriter())).collect(new Collector.Output.ToFile(ours));
         }
         try (var a = (KdumpDump) DumpFiles.open(theirs); var b = (KdumpDump) DumpFiles.open(ours)) {
             assertThat(b.maxMapnr()).isEqualTo(a.maxMapnr());

@@ -3,7 +3,7 @@ package org.jkdump.collect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,7 +60,7 @@ class ToolsReadOurDumpsIT {
         var out = tmp.resolve(name);
         try (var in = DumpFiles.open(elf)) {
             new Collector(in, new Collector.Options(List.of(new DumpLevel(31)), codec, format, 2, 64 << 20),
-                    new PrintStream(OutputStream.nullOutputStream())).collect(new Collector.Output.ToFile(out));
+                    new PrintWriter(java.io.Writer.nullWriter())).collect(new Collector.Output.ToFile(out));
         }
         return out;
     }
@@ -79,7 +79,7 @@ class ToolsReadOurDumpsIT {
         var flat = tmp.resolve("out.flat");
         try (var in = DumpFiles.open(elf); var os = Files.newOutputStream(flat)) {
             new Collector(in, new Collector.Options(List.of(new DumpLevel(31)), PageCodec.ZLIB, Collector.Format.KDUMP, 2, 64 << 20),
-                    new PrintStream(OutputStream.nullOutputStream())).collect(new Collector.Output.Flattened("out.flat", os));
+                    new PrintWriter(java.io.Writer.nullWriter())).collect(new Collector.Output.Flattened("out.flat", os));
         }
         var rebuilt = tmp.resolve("rebuilt");
         FullDumps.run(List.of("bash", "-c", "makedumpfile -R " + rebuilt + " < " + flat), 600);
