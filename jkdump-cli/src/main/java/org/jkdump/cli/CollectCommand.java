@@ -136,6 +136,7 @@ final class CollectCommand implements Callable<Integer> {
         try (var input = CollectInput.open(inputs.toArray(Path[]::new))) {
             CollectReport report = new Collector(input, options, err).collect(output);
             if ((messageLevel & 16) != 0) err.print(report.render());
+            err.flush();
         }
         return Main.EXIT_OK;
     }

@@ -9,9 +9,15 @@ import java.util.Map;
  * @param ramPages   frames of RAM the input describes (each frame once, unlike makedumpfile,
  *                   which counts /proc/vmcore's kernel-text PT_LOAD twice)
  * @param totalPages max_mapnr: one past the highest frame
+ * @param steps      wall time of each phase, named as makedumpfile's STEP lines name them
  */
 public record CollectReport(String output, DumpLevel level, long ramPages, long totalPages, Map<PageClass, Long> excluded,
-                            long writtenPages, long bytesWritten, long unreadableMemMap, double seconds) {
+                            long writtenPages, long bytesWritten, long unreadableMemMap, Map<String, Double> steps,
+                            double seconds) {
+    public CollectReport {
+        excluded = Map.copyOf(excluded);
+        steps = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(steps));
+    }
 
     public long excludedPages() {
         return excluded.values().stream().mapToLong(Long::longValue).sum();
@@ -20,6 +26,8 @@ public record CollectReport(String output, DumpLevel level, long ramPages, long 
     /** The report in makedumpfile's layout. */
     public String render() {
         var sb = new StringBuilder();
+        steps.forEach((step, secs) -> sb.append(String.format("STEP [%-27s] : %f seconds%n", step, secs)));
+        sb.append('\n');
         sb.append(String.format("Original pages  : 0x%016x%n", ramPages));
         sb.append(String.format("  Excluded pages   : 0x%016x%n", excludedPages()));
         for (var c : PageClass.values())

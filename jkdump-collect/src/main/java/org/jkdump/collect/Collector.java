@@ -132,12 +132,15 @@ public final class Collector {
         var ram = RamFrames.of(mem);
         var ranges = ranges(ram, kernel);
         if (!elf) {
-            // kdump's bitmap 1 has whole frames only: makedumpfile drops the partial frame at the
-            // end of a range (the BIOS area at 0x9fc00), and so do we
+            // kdump's bitmap 1 has whole frames only: makedumpfile's cyclic mode (the one it runs
+            // in a capture kernel's little memory) drops the partial frame at the end of a range
+            // (RAM up to 0x9fc00), and so do we; its one-cycle mode, taken when the host has
+            // memory to spare, keeps that frame, so the two modes differ in that one bit
             ranges = wholeFrames(ranges, mem.pageSize());
             ram = RamFrames.within(ram, ranges, mem.pageSize());
         }
         var keep = RamFrames.present(mem, ram);
+        long tBitmap1 = System.nanoTime();
         var counts = new ExcludedPages();
         long unreadable = 0;
         if (level.needsMemMap()) {
@@ -151,6 +154,7 @@ public final class Collector {
             unreadable = classifier.unreadableFrames();
         }
         if (elf && level.excludesZero()) excludeZeroPages(keep, counts);
+        long tBitmap2 = System.nanoTime();
         var plan = new DumpPlan(mem.pageSize(), ranges, keep, input.notes(), utsname(kernel),
                 kernel.flatMap(k -> boxed(k.vmcoreinfo().crashTime())).orElse(0L),
                 kernel.flatMap(k -> boxed(k.vmcoreinfo().number("phys_base"))).orElse(0L), level.bits());
@@ -180,8 +184,13 @@ public final class Collector {
                 }
             }
         }
-        return new CollectReport(name, level, ram.cardinality(), ram.size(), counts.asMap(), kept - (elf ? 0 : 0), bytes, unreadable,
-                (System.nanoTime() - t0) / 1e9);
+        long tEnd = System.nanoTime();
+        var steps = new java.util.LinkedHashMap<String, Double>();
+        steps.put("Checking for memory holes", (tBitmap1 - t0) / 1e9);
+        steps.put("Excluding unnecessary pages", (tBitmap2 - tBitmap1) / 1e9);
+        steps.put("Copying data", (tEnd - tBitmap2) / 1e9);
+        return new CollectReport(name, level, ram.cardinality(), ram.size(), counts.asMap(), kept, bytes, unreadable,
+                steps, (tEnd - t0) / 1e9);
     }
 
     private long writeFile(Path path, DumpPlan plan, PagePipeline pipeline, DumpLevel level, ExcludedPages counts,
