@@ -129,7 +129,7 @@ public final class Collector {
         var mem = input.memory();
         Optional<Kernel> kernel = input.vmcoreinfo().isPresent() ? Optional.of(Kernel.open(input)) : Optional.empty();
         boolean elf = options.format() == Format.ELF;
-        var ram = RamFrames.of(mem);
+        var ram = RamFrames.of(input);
         var ranges = ranges(ram, kernel);
         if (!elf) {
             // kdump's bitmap 1 has whole frames only: makedumpfile's cyclic mode (the one it runs
@@ -139,7 +139,7 @@ public final class Collector {
             ranges = wholeFrames(ranges, mem.pageSize());
             ram = RamFrames.within(ram, ranges, mem.pageSize());
         }
-        var keep = RamFrames.present(mem, ram);
+        var keep = RamFrames.present(input, ram);
         long tBitmap1 = System.nanoTime();
         var counts = new ExcludedPages();
         long unreadable = 0;
