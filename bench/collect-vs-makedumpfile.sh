@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs Debian's makedumpfile and `jkdump collect` on the same full guest dump, in one run,
 # for -c -d 1, -l -d 1, -c -d 0 and -c -d 31, and prints per case the wall-time ratio
-# (jkdump / makedumpfile), the output-size ratio and both peak RSS values (/usr/bin/time -v).
+# (jkdump / makedumpfile), the CPU-time ratio (user + system; steadier than wall time on a
+# shared host), the output-size ratio and both peak RSS values (/usr/bin/time -v).
 # Goals: time <= 0.5x, size <= 1.0x, jkdump peak RSS <= 160 MiB, for 1 GiB and 4 GiB dumps.
 #
 #   bench/collect-vs-makedumpfile.sh [--dump FILE] [--threads N] [--work DIR]
@@ -32,28 +33,33 @@ if [[ -z "$dump" ]]; then
   fi
 fi
 mkdir -p "$work"
-# The capture runtime's heap (DESIGN.md: -Xmx64m); C2 on (the launcher stops at C1 for short commands).
-export JKDUMP_JAVA_OPTS=${JKDUMP_JAVA_OPTS:--Xmx64m -XX:TieredStopAtLevel=4 -XX:-UsePerfData}
+# A small heap (the pipeline holds a few MiB; bitmaps take 1 bit a frame) and the launcher's
+# C1-only JIT: C2 saved no CPU on the 4 GiB dump, cost CPU on the 1 GiB one and its compiler
+# arenas lifted peak RSS by up to 150 MiB.
+export JKDUMP_JAVA_OPTS=${JKDUMP_JAVA_OPTS:--Xmx32m -XX:-UsePerfData}
 "$here/bin/jkdump" --version >/dev/null   # build the jar before timing anything
 
-measure() { # OUT_PREFIX CMD... -> prints "wall rss_kb"
+measure() { # OUT_PREFIX CMD... -> prints "wall rss_kb cpu_s"
   local prefix=$1; shift
   /usr/bin/time -v -o "$prefix.time" "$@" > "$prefix.log" 2>&1 || { echo "FAILED: $*" >&2; cat "$prefix.log" >&2; exit 1; }
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$prefix.time")
   rss=$(awk -F': ' '/Maximum resident set size/{print $2}' "$prefix.time")
-  echo "$wall $rss"
+  cpu=$(awk -F': ' '/User time/{u=$2} /System time/{s=$2} END{print u+s}' "$prefix.time")
+  echo "$wall $rss $cpu"
 }
 
 echo "dump: $dump ($(du -h --apparent-size "$dump" | cut -f1)), host: $(nproc) CPUs, $(date -u +%Y-%m-%d), jkdump --num-threads $threads"
-printf '%-10s %9s %9s %7s %12s %12s %7s %10s %10s\n' case mdf_s jk_s time_x mdf_bytes jk_bytes size_x mdf_rss_MiB jk_rss_MiB
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-10s %8s %8s %7s %8s %8s %6s %12s %12s %7s %8s %8s\n' case mdf_s jk_s time_x mdf_cpu jk_cpu cpu_x mdf_bytes jk_bytes size_x mdf_MiB jk_MiB
 for c in "-c -d 1" "-l -d 1" "-c -d 0" "-c -d 31"; do
   tag=$(echo "$c" | tr -d ' -')
   rm -f "$work/mdf.$tag" "$work/jk.$tag"
-  read -r mw mr < <(measure "$work/mdf-$tag" makedumpfile $c "$dump" "$work/mdf.$tag")
-  read -r jw jr < <(measure "$work/jk-$tag" "$here/bin/jkdump" collect $c --num-threads "$threads" --message-level 0 "$dump" "$work/jk.$tag")
+  read -r mw mr mc < <(measure "$work/mdf-$tag" makedumpfile $c "$dump" "$work/mdf.$tag")
+  read -r jw jr jc < <(measure "$work/jk-$tag" "$here/bin/jkdump" collect $c --num-threads "$threads" --message-level 0 "$dump" "$work/jk.$tag")
   ms=$(stat -c %s "$work/mdf.$tag"); js=$(stat -c %s "$work/jk.$tag")
-  awk -v c="$c" -v mw="$mw" -v jw="$jw" -v ms="$ms" -v js="$js" -v mr="$mr" -v jr="$jr" 'BEGIN{
-    printf "%-10s %9.2f %9.2f %7.2f %12d %12d %7.3f %10.1f %10.1f\n", c, mw, jw, jw/mw, ms, js, js/ms, mr/1024, jr/1024 }'
+  awk -v c="$c" -v mw="$mw" -v jw="$jw" -v mc="$mc" -v jc="$jc" -v ms="$ms" -v js="$js" -v mr="$mr" -v jr="$jr" 'BEGIN{
+    printf "%-10s %8.2f %8.2f %7.2f %8.2f %8.2f %6.2f %12d %12d %7.4f %8.1f %8.1f\n", c, mw, jw, jw/mw, mc, jc, jc/mc, ms, js, js/ms, mr/1024, jr/1024 }'
   rm -f "$work/mdf.$tag" "$work/jk.$tag"
 done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

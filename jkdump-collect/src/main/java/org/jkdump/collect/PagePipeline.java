@@ -73,10 +73,13 @@ final class PagePipeline implements AutoCloseable {
      */
     void writeKdump(PfnBitmap keep, long from, long to, KdumpWriter writer, ExcludedPages counts, boolean countZero) {
         var queue = new ArrayDeque<Future<Batch>>();
-        var inline = new ArrayDeque<Batch>();
+        // batches are recycled: inFlight + 1 of them carry every page, so the heap sees no
+        // per-page garbage but the encoded pages themselves
+        var free = new ArrayDeque<Batch>();
         long pfn = keep.nextSetBit(from);
         while (pfn >= 0 && pfn < to) {
-            var batch = new Batch(pageSize);
+            var batch = free.isEmpty() ? new Batch(pageSize) : free.poll();
+            batch.count = 0;
             while (batch.count < BATCH && pfn >= 0 && pfn < to) {
                 in.readPage(pfn, batch.pages, batch.count * pageSize);
                 if ((++read & Collector.RELEASE_EVERY) == 0) release.run();
@@ -84,11 +87,11 @@ final class PagePipeline implements AutoCloseable {
                 pfn = keep.nextSetBit(pfn + 1);
             }
             if (pool == null) {
-                inline.add(encode(batch));
-                drain(inline.poll(), writer, counts, countZero);
+                drain(encode(batch), writer, counts, countZero);
+                free.add(batch);
                 continue;
             }
-            if (queue.size() >= inFlight) drain(await(queue.poll()), writer, counts, countZero);
+            if (queue.size() >= inFlight) free.add(drain(await(queue.poll()), writer, counts, countZero));
             queue.add(pool.submit(() -> encode(batch)));
         }
         while (!queue.isEmpty()) drain(await(queue.poll()), writer, counts, countZero);
@@ -120,14 +123,17 @@ final class PagePipeline implements AutoCloseable {
         return b;
     }
 
-    private void drain(Batch b, DumpWriter writer, ExcludedPages counts, boolean countZero) {
+    /** Writes a compressed batch; returns it for reuse. */
+    private Batch drain(Batch b, DumpWriter writer, ExcludedPages counts, boolean countZero) {
         var kdump = (KdumpWriter) writer;
         for (int i = 0; i < b.count; i++) {
             var p = b.encoded[i];
             if (countZero && p.zero()) counts.add(PageClass.ZERO, 1);
             kdump.writeCompressed(p);
+            b.encoded[i] = null;
         }
         progress.pages(b.count, (long) b.count * pageSize);
+        return b;
     }
 
     private static Batch await(Future<Batch> f) {

@@ -70,8 +70,9 @@ class FaultsIT {
     @Test
     void aKilledCollectLeavesOnlyAnIncompleteFile() throws Exception {
         var out = tmp.resolve("vmcore");
-        var jkdump = Path.of(System.getProperty("jkdump.root", "."), "bin", "jkdump").toAbsolutePath();
-        var p = new ProcessBuilder(jkdump.toString(), "collect", "-c", "-d", "0", "--message-level", "0",
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), CollectMain.class.getName(),
                 Fixtures.sysrq("vmcore.kdump-lzo").toString(), out.toString()).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("log").toFile()).start();
         var partial = Collector.incompletePath(out);
