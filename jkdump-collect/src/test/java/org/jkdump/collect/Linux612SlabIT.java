@@ -1,6 +1,7 @@
 package org.jkdump.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -10,7 +11,9 @@ import java.util.List;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.KdumpDump;
 import org.jkdump.format.PageCodec;
+import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.helpers.Tasks;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Linux 6.12 dropped PG_slab for the slab page type. Debian 12's makedumpfile 1.7.2 does not
  * know that and, at -d 8 and above, takes slab pages whose mapping word happens to be odd for
  * anonymous user pages. On a fresh full 6.12 dump, jkdump must keep exactly those extra
- * frames, every one of them in a slab folio, and otherwise agree with makedumpfile.
+ * frames, every one of them in a slab folio, and otherwise agree with makedumpfile — and its
+ * dump keeps the whole task list readable, where makedumpfile's loses a signal_struct.
  */
 @Tag("integration")
 class Linux612SlabIT {
@@ -63,6 +67,12 @@ class Linux612SlabIT {
                 }
                 assertThat(missing).as("frames makedumpfile keeps that jkdump drops").isZero();
                 assertThat(extra).as("slab frames makedumpfile 1.7.2 drops").isPositive();
+                // what that costs: the task list (ps) breaks on makedumpfile's dump, and is
+                // whole on ours, as on the full dump
+                int all = Tasks.all(kernel).size();
+                assertThat(Tasks.all(Kernel.open(b))).hasSize(all);
+                assertThatThrownBy(() -> Tasks.all(Kernel.open(a))).isInstanceOf(JkdumpException.class)
+                        .hasMessageContaining("excluded from the dump");
             }
         }
     }
