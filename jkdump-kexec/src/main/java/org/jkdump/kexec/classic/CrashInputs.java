@@ -28,6 +28,8 @@ public record CrashInputs(CrashMemoryMap memory, List<NoteLocation> cpuNotes, Op
 
     /** Reads the running system (root "/"), or a recorded copy of its files under another root. */
     public static CrashInputs read(Path root) {
+        Path iomemFile = root.resolve("proc/iomem");
+        CrashMemoryMap.of(IomemRange.parse(text(iomemFile), iomemFile.toString()), iomemFile.toString()); // reservation first: the likelier problem
         return read(root, KernelMapping.read(root));
     }
 

@@ -64,7 +64,8 @@ public record KernelMapping(long pageOffset, long textVirtual, long textSize) {
                 }
             }
         } catch (IOException e) {
-            throw new JkdumpException(kcore + ": cannot read: " + e.getMessage(), e);
+            throw new JkdumpException(kcore + ": cannot read (" + e.getClass().getSimpleName() + " " + e.getMessage()
+                    + "): the classic load needs it, as root, for the kernel's virtual memory layout", e);
         }
         if (textStart == 0) {
             textStart = fallbackStart;
