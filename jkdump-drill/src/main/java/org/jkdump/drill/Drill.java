@@ -43,7 +43,7 @@ public final class Drill {
         m.put("JKDUMP-DRILL: MODE first", "boot-first-kernel");
         m.put("JKDUMP-DRILL: SETUP-DONE", "first-kernel-setup");
         m.put("JKDUMP-DRILL: ARMED", "arm (jkdump load)");
-        m.put("JKDUMP-DRILL: CRASH-NOW", "start-processes");
+        m.put("JKDUMP-DRILL: CRASH-NOW", "status --json, start processes");
         m.put("JKDUMP-CAPTURE-INIT: start", "crash-and-capture-kernel-boot");
         m.put(CaptureResult.STATUS_PREFIX, "capture (jkdump capture)");
         return m;
