@@ -52,9 +52,11 @@ oops|bug|panic)
 	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
 	echo 1 > /proc/sys/kernel/panic_on_oops
 	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 1 # let the serial port send that line: the crash stops the tty from draining
 	echo "$CRASH" > /proc/jkdrill ;;
 *)
 	say "CRASH-NOW type=sysrq uptime=$(up)"
+	sleep 1
 	echo c > /proc/sysrq-trigger ;;
 esac
 fail "still alive after the crash trigger"
