@@ -24,7 +24,7 @@ class DrillIT {
 
     @ParameterizedTest(name = "--crash {0}")
     @CsvSource(delimiter = '|', value = {
-            "sysrq|Kernel panic - not syncing: sysrq triggered crash|sysrq_handle_crash",
+            "sysrq|Kernel panic - not syncing: sysrq triggered crash|sysrq: Trigger a crash",
             "oops|BUG: kernel NULL pointer dereference|RIP: 0010:drill_crash",
     })
     void drillReportsThePanicAndTheProcessesItStarted(String crash, String panic, String function) throws Exception {
