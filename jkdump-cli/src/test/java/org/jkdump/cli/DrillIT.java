@@ -1,4 +1,4 @@
-package org.jkdump.drill;
+package org.jkdump.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The end-to-end drill, run the way CI runs it: {@code bin/jkdump drill --yes} with no
- * standard input. Boots QEMU (minutes under TCG), so it runs only in the "drill" profile:
- * {@code mvn -Pdrill -pl jkdump-drill -am test} (see the module's pom).
+ * standard input. Boots QEMU (minutes under TCG), so it runs in the integration-test phase
+ * of {@code mvn verify} (bin/test), after the package phase has built the jar it runs.
  */
 @Tag("drill")
 class DrillIT {
