@@ -55,7 +55,7 @@ public final class KdumpDump implements DumpFile {
                 ? bs + KdumpSubHeader.MAX_MAPNR_64 : KdumpHeader.MAX_MAPNR;
         if (maxMapnr == 0)
             throw source.malformed(maxMapnrField, "max_mapnr is 0: the dump describes no memory");
-        if (maxMapnr < 0 || maxMapnr > MAX_FRAMES)
+        if (maxMapnr < 0 || maxMapnr > MAX_FRAMES || maxMapnr > Long.MAX_VALUE / bs)
             throw source.malformed(maxMapnrField, "max_mapnr 0x%x is beyond any physical address space (2^52 frames)", maxMapnr);
 
         // Two bitmaps (RAM, dumped) when the blocks hold two; diskdump files may carry only one
