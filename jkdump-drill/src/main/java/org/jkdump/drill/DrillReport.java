@@ -23,7 +23,7 @@ import org.jkdump.format.JkdumpException;
  * and the time of each phase. {@code jkdump analyze} replaces the dump part when it lands.
  */
 public record DrillReport(Path runDir, Path dump, long dumpBytes, String format, String release, String crashTime,
-                          List<String> cpus, String crashType, List<String> logTail, Optional<String> panicLine, String logSource,
+                          List<String> cpus, String crashType, List<String> crashLines, List<String> logTail, Optional<String> panicLine, String logSource,
                           List<GuestProcess> processes, String captureStatus, long captureInitramfsBytes,
                           long captureUnpackedBytes, List<Phase> phases, double totalSeconds) {
 
@@ -31,10 +31,13 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
     public record GuestProcess(String name, int pid, String args, String inDump) {
     }
 
+    /** Log lines that say how the kernel died (sysrq, oops, BUG, the faulting RIP, the panic). */
+    private static final Pattern CRASH_LINE = Pattern.compile(
+            "sysrq: Trigger a crash|BUG: |Oops: |kernel BUG at|RIP: 0010:|Kernel panic - not syncing|jkdrill: crashing");
     private static final Pattern PROCESS = Pattern.compile("JKDUMP-DRILL: PROCESS (\\S+) pid=(\\d+)(?: args=(\\S+))?");
 
     DrillReport withPhases(List<Phase> p, double total) {
-        return new DrillReport(runDir, dump, dumpBytes, format, release, crashTime, cpus, crashType, logTail, panicLine, logSource,
+        return new DrillReport(runDir, dump, dumpBytes, format, release, crashTime, cpus, crashType, crashLines, logTail, panicLine, logSource,
                 processes, captureStatus, captureInitramfsBytes, captureUnpackedBytes, p, total);
     }
 
@@ -57,7 +60,9 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
             for (CpuState c : dump.cpuStates())
                 cpus.add(String.format("CPU %d pid %d RIP %016x RSP %016x", c.cpu(), c.pid(), c.registers().rip(), c.registers().rsp()));
             var logLines = DumpLog.read(dump);
-            var panic = logLines.stream().filter(l -> l.contains("Kernel panic - not syncing")).reduce((a, b) -> b);
+            // an oops with panic_on_oops enters the capture kernel before panic() prints its line
+            var panic = logLines.stream().filter(l -> l.contains("Kernel panic - not syncing")).reduce((a, b) -> b)
+                    .or(() -> logLines.stream().filter(l -> l.contains("BUG: ") || l.contains("Oops: ") || l.contains("kernel BUG at")).findFirst());
             var processes = new ArrayList<GuestProcess>();
             for (String line : console.all()) {
                 var m = PROCESS.matcher(line);
@@ -70,6 +75,7 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
             }
             return new DrillReport(runDir, vmcore, Files.size(vmcore), d.format().text(), rel,
                     ct.isPresent() ? Instant.ofEpochSecond(ct.getAsLong()).toString() : "(unknown)", cpus, options.crash(),
+                    logLines.stream().filter(l -> CRASH_LINE.matcher(l).find()).toList(),
                     logLines.subList(Math.max(0, logLines.size() - 25), logLines.size()), panic,
                     "printk ring buffer in the dump (VMCOREINFO offsets)",
                     processes, console.find("JKDUMP-CAPTURE:").orElse(""), images.capture().compressedBytes(),
@@ -113,13 +119,15 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
         sb.append(String.format("%-18s %s%n", "kernel:", release));
         sb.append(String.format("%-18s %s (%s, %,d bytes)%n", "dump:", dump, format, dumpBytes));
         sb.append(String.format("%-18s %s%n", "crash time:", crashTime));
-        sb.append(String.format("%-18s %s%n", "panic:", panicLine.map(String::strip).orElse("(no 'Kernel panic' line in the log)")));
+        sb.append(String.format("%-18s %s%n", "panic:", panicLine.map(String::strip).orElse("(no panic, Oops or BUG line in the log)")));
         for (String c : cpus) sb.append(String.format("%-18s %s%n", "", c));
         sb.append(String.format("%-18s %s%n", "capture:", captureStatus));
         sb.append(String.format("%-18s %.1f MiB (%.1f MiB unpacked)%n", "capture initramfs:", captureInitramfsBytes / 1048576.0,
                 captureUnpackedBytes / 1048576.0));
         sb.append("\nprocesses the drill started:\n");
         for (var p : processes) sb.append(String.format("  %-13s pid %-5d %-6s %s%n", p.name(), p.pid(), p.args(), p.inDump()));
+        sb.append("\nhow it crashed (").append(logSource).append("):\n");
+        for (String l : crashLines) sb.append("  ").append(l).append('\n');
         sb.append("\nlog tail (").append(logSource).append("):\n");
         for (String l : logTail) sb.append("  ").append(l).append('\n');
         sb.append("\nphases:\n");

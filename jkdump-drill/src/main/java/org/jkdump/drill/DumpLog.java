@@ -96,8 +96,10 @@ final class DumpLog {
                     long avail = end - start - 8; // each block starts with its descriptor id
                     int len = (int) Math.max(0, Math.min(textLen, avail));
                     String text = new String(read(data + start + 8, len), StandardCharsets.UTF_8);
-                    for (String l : text.split("\n", -1))
-                        out.add(String.format("[%5d.%06d] %s", ts / 1_000_000_000L, ts % 1_000_000_000L / 1000, l));
+                    // as vmcore-dmesg: the time stamp on the record's first line only
+                    String[] parts = text.split("\n", -1);
+                    out.add(String.format("[%5d.%06d] %s", ts / 1_000_000_000L, ts % 1_000_000_000L / 1000, parts[0]));
+                    out.addAll(java.util.Arrays.asList(parts).subList(1, parts.length));
                 }
             }
             if (id == head) break;
