@@ -102,6 +102,7 @@ final class ArmingCommands {
                 var crashImage = KexecLoad.plan(k, i, cmdline);
                 if (dryRun) {
                     out.print(KexecLoad.describe(crashImage));
+                    out.flush();
                     return Main.EXIT_OK;
                 }
                 KexecLoad.load(crashImage);
