@@ -31,6 +31,8 @@ public record CrashMemoryMap(List<MemoryRegion> regions, List<MemoryRegion> rese
         var reservations = new ArrayList<MemoryRegion>();
         var excluded = new ArrayList<IomemRange>();
         for (var r : iomem) {
+            if (Long.compareUnsigned(r.end(), r.start()) < 0)
+                throw new JkdumpException(String.format("%s: range %x-%x (%s) ends before it starts", source, r.start(), r.end(), r.name()));
             if (r.name().equals(CrashReservation.IOMEM_NAME)) {
                 if (r.start() == 0 && r.end() == 0)
                     throw new JkdumpException(source + ": the \"Crash kernel\" range reads as 0-0: /proc/iomem shows"
