@@ -82,6 +82,32 @@ class DrillClassicRecordingTest {
                 "MEMORY: 1 GB", "sysrq_handle_crash");
     }
 
+    /**
+     * A kexec_file_load dump of the same configuration (kernel-built header) covers the same
+     * physical pages, minus the low 640 KiB the classic header adds through the backup region.
+     */
+    @Test
+    void dumpsTheSamePhysicalRangesAsKexecFileLoadPlusLowMemory() {
+        var fileLoad = loads("kexec-file-load-vmcore-readelf-l.txt");
+        var classic = loads("vmcore-readelf-l.txt");
+        assertThat(fileLoad).hasSize(3);
+        var lowMemory = String.format("paddr %x size %x", 0x1000, 0x9ec00);
+        assertThat(classic).contains(lowMemory);
+        // the kernel text moves with KASLR, its size does not; the RAM ranges are identical
+        assertThat(classic.subList(0, 1).getFirst().replaceAll("paddr \\w+", "")).isEqualTo(fileLoad.getFirst().replaceAll("paddr \\w+", ""));
+        var rest = new ArrayList<>(classic.subList(1, classic.size()));
+        rest.remove(lowMemory);
+        assertThat(rest).containsExactlyElementsOf(fileLoad.subList(1, fileLoad.size()));
+    }
+
+    private static List<String> loads(String file) {
+        var out = new ArrayList<String>();
+        var m = Pattern.compile("LOAD\\s+0x[0-9a-f]+ 0x[0-9a-f]+ 0x([0-9a-f]+)\\s+0x([0-9a-f]+)").matcher(text(file));
+        while (m.find())
+            out.add(String.format("paddr %x size %x", Long.parseUnsignedLong(m.group(1), 16), Long.parseUnsignedLong(m.group(2), 16)));
+        return out;
+    }
+
     static String text(String name) {
         try (InputStream in = DrillClassicRecordingTest.class.getResourceAsStream(DIR + name)) {
             if (in == null) throw new IllegalStateException("missing test resource " + DIR + name);
