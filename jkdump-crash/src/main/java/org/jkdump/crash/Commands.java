@@ -12,6 +12,9 @@ import org.jkdump.crash.commands.RdCommand;
 import org.jkdump.crash.commands.SetCommand;
 import org.jkdump.crash.commands.SymCommand;
 import org.jkdump.crash.commands.VtopCommand;
+import org.jkdump.crash.commands.StructCommand;
+import org.jkdump.crash.commands.PCommand;
+import org.jkdump.crash.commands.WhatisCommand;
 
 /** The standard command table of {@code jkdump crash}. */
 public final class Commands {
@@ -32,6 +35,10 @@ public final class Commands {
         r.add(new VtopCommand());
         r.add(new PtovCommand());
         r.add(new SetCommand());
+        r.add(new StructCommand("struct"));
+        r.add(new StructCommand("union"));
+        r.add(new PCommand());
+        r.add(new WhatisCommand());
         return r;
     }
 }
