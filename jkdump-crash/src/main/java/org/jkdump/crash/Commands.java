@@ -15,6 +15,7 @@ import org.jkdump.crash.commands.VtopCommand;
 import org.jkdump.crash.commands.StructCommand;
 import org.jkdump.crash.commands.PCommand;
 import org.jkdump.crash.commands.WhatisCommand;
+import org.jkdump.crash.commands.TaskCommand;
 
 /** The standard command table of {@code jkdump crash}. */
 public final class Commands {
@@ -39,6 +40,7 @@ public final class Commands {
         r.add(new StructCommand("union"));
         r.add(new PCommand());
         r.add(new WhatisCommand());
+        r.add(new TaskCommand());
         return r;
     }
 }

@@ -28,6 +28,8 @@ public final class GdbValues {
     private final KernelMemory memory;
     private final SymbolTable symbols;
     private final boolean hex;
+    // the address of the object being formatted, for flexible array members (gdb prints their address); -1 unknown
+    private long base = -1;
 
     /** @param hex {@code p/x}: integers in hexadecimal */
     public GdbValues(Types types, KernelMemory memory, SymbolTable symbols, boolean hex) {
@@ -40,6 +42,17 @@ public final class GdbValues {
     /** The value of type {@code type} held in {@code bytes}, its nested lines indented from {@code indent}. */
     public String format(BtfType type, byte[] bytes, int indent) {
         return format(type, bytes, 0, 0, indent);
+    }
+
+    /** As {@link #format(BtfType, byte[], int)} for the object at {@code address}. */
+    public String format(BtfType type, byte[] bytes, long address, int indent) {
+        long saved = base;
+        base = address;
+        try {
+            return format(type, bytes, 0, 0, indent);
+        } finally {
+            base = saved;
+        }
     }
 
     /**
@@ -88,8 +101,13 @@ public final class GdbValues {
     private String array(BtfType.Array a, byte[] b, long bitOff, int indent) {
         var elem = types.type(a.element());
         long count = a.count();
+        if (count == 0) {
+            // a flexible array member: gdb shows where it starts (and the string there for chars)
+            if (base == -1) return "0x0";
+            long at = base + (bitOff >>> 3);
+            return "0x" + Long.toHexString(at) + (isCharType(elem) ? " " + string(at) : "");
+        }
         if (isCharType(elem)) return charArray(b, (int) (bitOff >>> 3), count);
-        if (count == 0) return "0x" + Long.toHexString(0);  // gdb shows a flexible array member as its address; we hold none
         long elemBits = types.sizeof(elem) * 8;
         var sb = new StringBuilder("{");
         long shown = Math.min(count, MAX_ELEMENTS);

@@ -121,7 +121,7 @@ public final class StructCommand implements CrashCommand<StructCommand.Options, 
             for (var m : type.members()) {
                 var sub = new BtfType.Struct(0, "", type.size(), List.of(m), type.bitfieldOffsets());
                 // one member at a time, formatted as the single member of a struct, then unwrapped
-                var text = values.format(sub, bytes, 0);
+                var text = values.format(sub, bytes, obj.address(), 0);
                 out.add(new Field(m.name(), unwrap(text, m.name())));
             }
             return out;
@@ -130,7 +130,7 @@ public final class StructCommand implements CrashCommand<StructCommand.Options, 
             var loc = types.findMember(type, name).orElseThrow(() -> new CommandException(
                     keyword(type) + " " + type.name() + " has no member " + name));
             var sub = new BtfType.Struct(0, "", type.size(), List.of(new BtfType.Member(last(name), loc.type().id(), loc.bitOffset(), loc.bitSize())), true);
-            out.add(new Field(last(name), unwrap(values.format(sub, bytes, 0), last(name))));
+            out.add(new Field(last(name), unwrap(values.format(sub, bytes, obj.address(), 0), last(name))));
         }
         return out;
     }

@@ -80,6 +80,16 @@ class TypeCommandsTest {
     }
 
     @Test
+    void taskDumpsTheWholeTaskStructIdentically() {
+        // 1,000+ lines of gdb-style values: chars, bools, enums, bitfields, symbol-named pointers, arrays of structs
+        var crash = CrashTranscript.of("kdump-sysrq");
+        CrashTranscript.assertSameLines("task 143", run("task 143"), crash.section("task 143").lines());
+        assertThat(run("task -R comm,pid 143")).containsExactly(
+                "PID: 143      TASK: ffff8efe821d3080  CPU: 1    COMMAND: \"markerproc\"",
+                "  comm = \"markerproc\\000\\000\\000\\000\\000\",", "  pid = 143,");
+    }
+
+    @Test
     void structAtASymbolShowsTheWholeObject() {
         var lines = run("struct uts_namespace init_uts_ns");
         assertThat(lines.getFirst()).isEqualTo("struct uts_namespace {");
