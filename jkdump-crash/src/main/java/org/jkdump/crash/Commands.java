@@ -16,6 +16,8 @@ import org.jkdump.crash.commands.StructCommand;
 import org.jkdump.crash.commands.PCommand;
 import org.jkdump.crash.commands.WhatisCommand;
 import org.jkdump.crash.commands.TaskCommand;
+import org.jkdump.crash.commands.FilesCommand;
+import org.jkdump.crash.commands.VmCommand;
 
 /** The standard command table of {@code jkdump crash}. */
 public final class Commands {
@@ -41,6 +43,8 @@ public final class Commands {
         r.add(new PCommand());
         r.add(new WhatisCommand());
         r.add(new TaskCommand());
+        r.add(new FilesCommand());
+        r.add(new VmCommand());
         return r;
     }
 }

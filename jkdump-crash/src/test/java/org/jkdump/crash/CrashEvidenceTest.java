@@ -84,6 +84,17 @@ class CrashEvidenceTest {
     }
 
     @Test
+    void filesOfTheMarkerProcessMatchWithPaths() {
+        // paths cross the devtmpfs mount at /dev and the data disk at /data
+        CrashTranscript.assertSameLines("files 143", run("files 143"), crash.section("files 143").lines());
+    }
+
+    @Test
+    void vmOfTheMarkerProcessWalksTheMapleTreeLikeCrash() {
+        CrashTranscript.assertSameLines("vm 143", run("vm 143"), crash.section("vm 143").lines());
+    }
+
+    @Test
     void setChangesTheContextAndShowsItAsCrash() {
         try {
             CrashTranscript.assertSameLines("set 143", run("set 143"), crash.section("set 143").lines());
