@@ -95,6 +95,21 @@ class CrashEvidenceTest {
     }
 
     @Test
+    void foreachBtOverEveryTaskIsIdentical() {
+        CrashTranscript.assertSameLines("foreach bt", run("foreach bt"), crash.section("foreach bt").lines());
+    }
+
+    @Test
+    void foreachSelectsTasksByNameStateAndKindAndKeepsTheContext() {
+        CrashTranscript.assertSameLines("foreach markerproc files", run("foreach markerproc files"), crash.section("files 143").lines());
+        var running = run("foreach RU task -R pid").stream().filter(l -> l.startsWith("PID:")).toList();
+        assertThat(running).hasSize(3).allMatch(l -> l.contains("swapper/") || l.contains("\"init\""));
+        assertThat(run("foreach user vm").stream().filter(l -> l.startsWith("PID:")).count())
+                .isEqualTo(run("ps -u").size() - 1);
+        assertThat(run("set").getFirst()).isEqualTo("    PID: 1");
+    }
+
+    @Test
     void setChangesTheContextAndShowsItAsCrash() {
         try {
             CrashTranscript.assertSameLines("set 143", run("set 143"), crash.section("set 143").lines());
