@@ -90,6 +90,28 @@ class TypeCommandsTest {
     }
 
     @Test
+    void listWalksTheModuleListAsCrashsModDoes() {
+        var crash = CrashTranscript.of("kdump-sysrq");
+        var theirs = crash.section("mod").lines().stream().skip(1).map(l -> l.split("\\s+")[0]).sorted().toList();
+        var ours = run("list -H modules -o module.list");
+        assertThat(ours.stream().sorted().toList()).isEqualTo(theirs);
+        var named = run("list -H modules -o module.list -s module.name");
+        assertThat(named).hasSize(2 * theirs.size());
+        assertThat(named.get(1)).startsWith("  name = \"ext4\\000");
+    }
+
+    @Test
+    void listFromAnEntryFollowsTheTaskListBackToIt() {
+        var crash = CrashTranscript.of("kdump-sysrq");
+        // every process leader on crash's ps, plus init_task (swapper/0), once each
+        var pids = run("list -o task_struct.tasks -s task_struct.pid init_task").stream()
+                .filter(l -> l.startsWith("  pid = ")).map(l -> l.replaceAll("\\D", "")).toList();
+        var leaders = crash.section("ps").lines().stream().skip(1).map(l -> l.replace(">", " ").strip().split("\\s+"))
+                .filter(f -> !f[0].equals("0") || f[8].equals("[swapper/0]")).map(f -> f[0]).toList();
+        assertThat(pids).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(leaders);
+    }
+
+    @Test
     void structAtASymbolShowsTheWholeObject() {
         var lines = run("struct uts_namespace init_uts_ns");
         assertThat(lines.getFirst()).isEqualTo("struct uts_namespace {");
