@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
 import org.jkdump.format.CpuState;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.JkdumpException;
+import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.helpers.DmesgFormat;
+import org.jkdump.kernel.helpers.Printk;
 
 /**
  * What the drill found, from the dump it brought back: the dump's facts (as {@code jkdump
@@ -59,7 +62,7 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
             var cpus = new ArrayList<String>();
             for (CpuState c : dump.cpuStates())
                 cpus.add(String.format("CPU %d pid %d RIP %016x RSP %016x", c.cpu(), c.pid(), c.registers().rip(), c.registers().rsp()));
-            var logLines = DumpLog.read(dump);
+            var logLines = DmesgFormat.VMCORE_DMESG.format(Printk.log(Kernel.open(dump)), DmesgFormat.Options.NONE).lines().toList();
             // an oops with panic_on_oops enters the capture kernel before panic() prints its line
             var panic = logLines.stream().filter(l -> l.contains("Kernel panic - not syncing")).reduce((a, b) -> b)
                     .or(() -> logLines.stream().filter(l -> l.contains("BUG: ") || l.contains("Oops: ") || l.contains("kernel BUG at")).findFirst());
@@ -77,7 +80,7 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
                     ct.isPresent() ? Instant.ofEpochSecond(ct.getAsLong()).toString() : "(unknown)", cpus, options.crash(),
                     logLines.stream().filter(l -> CRASH_LINE.matcher(l).find()).toList(),
                     logLines.subList(Math.max(0, logLines.size() - 25), logLines.size()), panic,
-                    "printk ring buffer in the dump (VMCOREINFO offsets)",
+                    "the dump's printk buffer, vmcore-dmesg layout",
                     processes, console.find("JKDUMP-CAPTURE:").orElse(""), images.capture().compressedBytes(),
                     images.capture().unpackedBytes(), phases, 0);
         } catch (IOException e) {
