@@ -25,6 +25,7 @@ public final class VmRuns {
             "bug", List.of("--crash", "bug", "--no-rawcopy"),
             "panic", List.of("--crash", "panic", "--no-rawcopy"),
             "k612", List.of("--kernel", "6.12", "--crash", "sysrq", "--no-rawcopy"),
+            "k612-full", List.of("--kernel", "6.12", "--crash", "sysrq"),
             "k612-oops", List.of("--kernel", "6.12", "--crash", "oops", "--no-rawcopy"));
 
     private VmRuns() {
