@@ -140,6 +140,22 @@ class BtVmTest {
         }
     }
 
+    /**
+     * crash names the jkcrash frames (jk_write.cold [jkcrash]) with no module debuginfo and no
+     * {@code mod -S}: from the module's kallsyms, as jkdump does. Its {@code mod} then lists every
+     * module "(not loaded)  [CONFIG_KALLSYMS]"; jkdump's mod shows the same table.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"bug", "panic", "k612"})
+    void modListsWhatCrashListsWithoutModuleDebuginfo(String run) throws Exception {
+        try (var r = new CrashRun(VmRuns.dump(run))) {
+            var crash = transcript(run, LZO, r.session());
+            var mod = crash.section("mod").lines();
+            assertThat(String.join("\n", mod)).contains("(not loaded)  [CONFIG_KALLSYMS]");
+            assertThat(r.run("mod").lines()).containsExactlyElementsOf(mod);
+        }
+    }
+
     // ---- the kernel's own call trace ----
 
     private static final Pattern TRACE_FRAME = Pattern.compile("^ (\\S+)\\+0x([0-9a-f]+)/0x[0-9a-f]+(?: \\[(\\S+)\\])?$");
