@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,10 +13,8 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.jkdump.crash.commands.Bt;
-import org.jkdump.crash.commands.BtLine;
 import org.jkdump.crash.commands.BtOptions;
 import org.jkdump.crash.commands.BtResult;
-import org.jkdump.crash.commands.TaskBacktrace;
 import org.jkdump.format.DumpFiles;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -156,123 +153,15 @@ class BtVmTest {
         }
     }
 
-    // ---- the kernel's own call trace ----
-
-    private static final Pattern TRACE_FRAME = Pattern.compile("^ (\\S+)\\+0x([0-9a-f]+)/0x[0-9a-f]+(?: \\[(\\S+)\\])?$");
-    private static final Pattern KERNEL_RIP = Pattern.compile("^RIP: 0010:(\\S+)\\+0x([0-9a-f]+)/0x[0-9a-f]+(?: \\[(\\S+)\\])?");
-    private static final Pattern USER_RIP = Pattern.compile("^RIP: 0033:0x([0-9a-f]+)");
-
-    /** What the kernel printed for the crash: its registers (kernel mode, then user mode) and its reliable Call Trace frames. */
-    record KernelReport(Map<String, Long> kernelRegs, String kernelRip, List<String> frames, Map<String, Long> userRegs) {
-        static KernelReport of(List<String> log) {
-            var kernelRegs = new LinkedHashMap<String, Long>();
-            var userRegs = new LinkedHashMap<String, Long>();
-            var frames = new ArrayList<String>();
-            String rip = null;
-            Map<String, Long> regs = null;
-            boolean trace = false, done = false;
-            for (var l : log) {
-                if (done) break;
-                var k = KERNEL_RIP.matcher(l);
-                var u = USER_RIP.matcher(l);
-                if (k.find() && rip == null && !trace) {
-                    rip = k.group(1) + "+" + Long.parseLong(k.group(2), 16) + (k.group(3) == null ? "" : " [" + k.group(3) + "]");
-                    regs = kernelRegs;
-                } else if (u.find() && trace) {
-                    userRegs.put("RIP", Long.parseUnsignedLong(u.group(1), 16));
-                    regs = userRegs;
-                } else if (l.startsWith("Call Trace:")) {
-                    trace = true;
-                    regs = null;
-                } else if (trace && l.contains("</TASK>")) {
-                    done = true;
-                } else if (trace && regs == null) {
-                    var f = TRACE_FRAME.matcher(l);
-                    if (f.find()) frames.add(f.group(1) + "+" + Long.parseLong(f.group(2), 16) + (f.group(3) == null ? "" : " [" + f.group(3) + "]"));
-                } else if (regs != null) {
-                    if (l.startsWith("Code: ")) continue;
-                    var m = REGISTER.matcher(l.replace("EFLAGS", "RFLAGS").replaceAll("\\bR0(\\d)", "R$1"));
-                    boolean any = false;
-                    while (m.find()) {
-                        // "RSP: 0018:ffff..." names the segment first: the value is after it
-                        any = true;
-                        regs.put(m.group(1), Long.parseUnsignedLong(m.group(2), 16));
-                    }
-                    var sp = Pattern.compile("RSP: [0-9a-f]{4}:([0-9a-f]+)").matcher(l);
-                    if (sp.find()) regs.put("RSP", Long.parseUnsignedLong(sp.group(1), 16));
-                    if (!any) regs = null;
-                }
-            }
-            for (var m : List.of(kernelRegs, userRegs)) {
-                // the "FS:", "CS:", "CR0:" lines are not pt_regs
-                m.keySet().removeIf(key -> key.startsWith("CR") || List.of("FS", "GS", "CS", "DS", "ES", "KNLGS").contains(key));
-            }
-            return new KernelReport(kernelRegs, rip, frames, userRegs);
-        }
-    }
-
-    private static List<String> logMessages(Path dir) throws IOException {
-        return Files.readAllLines(dir.resolve("vmcore-dmesg.txt")).stream().map(l -> l.replaceFirst("^\\[[ 0-9.]+\\] ", "")).toList();
-    }
-
-    private static String frameName(BtLine.FrameLine f) {
-        return f.function().orElse("?") + "+" + f.offset() + f.module().map(m -> " [" + m + "]").orElse("");
-    }
-
-    private static Map<String, Long> crashNames(Map<String, Long> regs) {
-        var out = new LinkedHashMap<String, Long>();
-        regs.forEach((k, v) -> out.put(k.equals("eflags") ? "RFLAGS" : k.toUpperCase(), v));
-        return out;
-    }
-
     /**
      * Every run, 6.12 included (whose k612-oops dump crash cannot open): the panic task's
-     * backtrace ends with the frames of the Call Trace the kernel printed — same functions,
-     * same offsets, module names — down to the syscall entry, and its exception frames hold
-     * the registers the kernel printed (the faulting kernel context of an oops or BUG, the
-     * user registers at the syscall). Only the kernel's top frames inside panic() (where it
-     * printed the trace, not where it went on to crash_kexec) are not ours to match.
+     * backtrace ends with the Call Trace the kernel printed, and its exception frames hold
+     * the registers the kernel printed ({@link KernelCallTrace}).
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full"})
     void backtraceEndsWithTheCallTraceTheKernelPrinted(String run) throws Exception {
         var dir = VmRuns.dir(run);
-        var report = KernelReport.of(logMessages(dir));
-        assertThat(report.frames()).as("Call Trace frames in %s/vmcore-dmesg.txt", dir).isNotEmpty();
-        try (var s = new Session(DumpFiles.open(dir.resolve("vmcore.kdump-lzo")))) {
-            TaskBacktrace trace = Bt.run(new SessionBacktraces(s), BtOptions.parse(List.of())).tasks().getFirst();
-            assertThat(trace.complete()).as("%s: bt of the panic task is complete (%s)", run, trace.problem()).isTrue();
-            var frames = trace.lines().stream().filter(BtLine.FrameLine.class::isInstance).map(BtLine.FrameLine.class::cast).toList();
-            var names = frames.stream().map(BtVmTest::frameName).toList();
-            var kernel = report.frames();
-            int skip = 0;
-            while (skip < kernel.size() && !endsWith(names, kernel.subList(skip, kernel.size()))) skip++;
-            assertThat(kernel.subList(0, skip)).as("%s: kernel frames above ours (ours: %s)", run, names)
-                    .allMatch(f -> f.startsWith("dump_stack") || f.startsWith("panic+"));
-            assertThat(kernel.size() - skip).as("%s: frames shared with the kernel's trace %s (ours: %s)", run, kernel, names).isGreaterThanOrEqualTo(4);
-            assertThat(names.getLast()).startsWith("entry_SYSCALL_64_after_hwframe+");
-
-            var exceptions = trace.lines().stream().filter(BtLine.ExceptionLine.class::isInstance).map(BtLine.ExceptionLine.class::cast).toList();
-            var user = exceptions.getLast();
-            assertThat(user.userMode()).as("%s: the last exception frame is the syscall's user registers", run).isTrue();
-            assertThat(crashNames(user.registers())).as("%s: user registers the kernel printed", run).containsAllEntriesOf(report.userRegs());
-            if (report.kernelRip() != null) {
-                var fault = exceptions.stream().filter(x -> !x.userMode()).findFirst();
-                assertThat(fault).as("%s: an exception frame for the oops at %s", run, report.kernelRip()).isPresent();
-                var ripFn = frames.isEmpty() ? "" : report.kernelRip().replaceFirst(" \\[.*", "");
-                assertThat(fault.get().rip()).contains(ripFn);
-                assertThat(crashNames(fault.get().registers())).as("%s: faulting registers the kernel printed", run)
-                        .containsAllEntriesOf(report.kernelRegs());
-                // below the fault, our frames are exactly the kernel's trace: nothing missed, nothing invented
-                int after = trace.lines().indexOf(fault.get());
-                var below = trace.lines().subList(after + 1, trace.lines().size()).stream().filter(BtLine.FrameLine.class::isInstance)
-                        .map(BtLine.FrameLine.class::cast).map(BtVmTest::frameName).toList();
-                assertThat(below).as("%s: frames below the fault", run).containsExactlyElementsOf(kernel);
-            }
-        }
-    }
-
-    private static boolean endsWith(List<String> list, List<String> tail) {
-        return !tail.isEmpty() && list.size() >= tail.size() && list.subList(list.size() - tail.size(), list.size()).equals(tail);
+        KernelCallTrace.assertPanicTaskMatches(run, dir.resolve("vmcore.kdump-lzo"), dir.resolve("vmcore-dmesg.txt"));
     }
 }
