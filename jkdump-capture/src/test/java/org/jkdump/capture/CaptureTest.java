@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,8 @@ class CaptureTest {
     @Test
     void savesTheElfAsVmcoreOnlyWhenComplete(@TempDir Path target) throws IOException {
         Path elf = Fixtures.sysrqElf();
-        var r = new Capture(CaptureConfig.defaults(), new RawVmcoreCopy(), Optional.empty(), out).run(elf, target);
+        String expectedDmesg = Fixtures.text("kdump-sysrq", "dmesg.vmcore-dmesg.txt");
+        var r = new Capture(CaptureConfig.defaults(), new RawVmcoreCopy(), new VmcoreDmesg(), out).run(elf, target);
         assertThat(r.ok()).isTrue();
         assertThat(r.directory().getFileName().toString()).matches(".+-\\d{4}-\\d\\d-\\d\\d-\\d\\d:\\d\\d:\\d\\d");
         Path vmcore = r.directory().resolve("vmcore");
@@ -31,7 +31,10 @@ class CaptureTest {
             assertThat(dump.vmcoreinfo().flatMap(v -> v.osRelease())).contains("6.1.0-56-amd64");
         }
         assertThat(r.statusLine()).startsWith("JKDUMP-CAPTURE: status=ok dir=" + r.directory())
-                .contains(" dump=vmcore bytes=" + Files.size(elf), " collector=raw-elf", " dmesg=skipped:_no_log_reader_in_this_build");
+                .contains(" dump=vmcore bytes=" + Files.size(elf), " collector=raw-elf", " dmesg=ok_" + expectedDmesg.lines().count() + "-lines");
+        // vmcore-dmesg's own output on this dump, byte for byte, and no incomplete file left
+        assertThat(r.directory().resolve("vmcore-dmesg.txt")).content(java.nio.charset.StandardCharsets.US_ASCII).isEqualTo(expectedDmesg);
+        assertThat(r.directory().resolve("vmcore-dmesg-incomplete.txt")).doesNotExist();
     }
 
     @Test
@@ -49,7 +52,7 @@ class CaptureTest {
             }
         };
         Path elf = Fixtures.sysrqElf();
-        var r = new Capture(CaptureConfig.defaults(), failing, Optional.empty(), out).run(elf, target);
+        var r = new Capture(CaptureConfig.defaults(), failing, new VmcoreDmesg(), out).run(elf, target);
         assertThat(r.ok()).isFalse();
         assertThat(r.directory().resolve("vmcore")).doesNotExist();
         assertThat(r.directory().resolve("vmcore-incomplete")).exists();
@@ -58,7 +61,7 @@ class CaptureTest {
 
     @Test
     void refusesToRunOutsideACaptureKernel(@TempDir Path target) {
-        var r = new Capture(CaptureConfig.defaults(), new RawVmcoreCopy(), Optional.empty(), out).run(target.resolve("absent"), target);
+        var r = new Capture(CaptureConfig.defaults(), new RawVmcoreCopy(), new VmcoreDmesg(), out).run(target.resolve("absent"), target);
         assertThat(r.ok()).isFalse();
         assertThat(r.error()).endsWith("absent: absent: this is not a capture kernel (no crashed kernel's memory to save)");
     }
@@ -68,7 +71,7 @@ class CaptureTest {
         DmesgWriter broken = (vmcore, output) -> {
             throw new IOException("cannot read prb");
         };
-        var r = new Capture(CaptureConfig.defaults(), new RawVmcoreCopy(), Optional.of(broken), out).run(Fixtures.sysrqElf(), target);
+        var r = new Capture(CaptureConfig.defaults(), new RawVmcoreCopy(), broken, out).run(Fixtures.sysrqElf(), target);
         assertThat(r.ok()).isTrue();
         assertThat(r.dmesg()).isEqualTo("failed: cannot read prb");
     }

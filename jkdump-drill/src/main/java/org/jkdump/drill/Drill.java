@@ -87,7 +87,7 @@ public final class Drill {
             throw new DrillException("capture", "the capture kernel reported a failed capture: " + status, console.tail(30));
         Path dumps = extract(images, dir, console);
         phase("extract (debugfs rdump)", "host");
-        var report = DrillReport.build(options, kernel.release(), dir, dumps, images, console, phases, log);
+        var report = DrillReport.build(options, dir, dumps, images, console);
         phase("report", "host");
         if (!options.keep()) {
             try {
