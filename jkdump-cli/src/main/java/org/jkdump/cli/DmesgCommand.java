@@ -30,11 +30,12 @@ import picocli.CommandLine.Spec;
                 "The default output is byte-identical to `makedumpfile --dump-dmesg`; `--format vmcore-dmesg` to kexec-tools'"
                         + " vmcore-dmesg."},
         footer = {"", "Examples:",
-                "  jkdump dmesg vmcore                           as makedumpfile --dump-dmesg vmcore prints it",
-                "  jkdump dmesg --format vmcore-dmesg vmcore     as vmcore-dmesg vmcore prints it",
-                "  jkdump dmesg --caller-id --device-info vmcore caller column ([    T123]) and dev_printk() origins",
-                "  jkdump dmesg -o dmesg.txt vmcore.kdump-lzo    write to a file (dmesg.txt.incomplete until done)",
-                "  jkdump dmesg --json vmcore                    every record with sequence, level, caller, device"})
+                "  jkdump dmesg vmcore                      as makedumpfile --dump-dmesg does",
+                "  jkdump dmesg --format vmcore-dmesg vmcore",
+                "                                           as vmcore-dmesg does",
+                "  jkdump dmesg -c -d vmcore                with caller ids and device lines",
+                "  jkdump dmesg -o dmesg.txt vmcore.lzo     to a file (.incomplete until done)",
+                "  jkdump dmesg --json vmcore               records with sequence, level, caller"})
 final class DmesgCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DUMP", description = "the dump file (several for a --split set)")
     List<Path> dumps;
@@ -48,7 +49,7 @@ final class DmesgCommand implements Callable<Integer> {
     boolean callerIds;
 
     @Option(names = {"-d", "--device-info"},
-            description = "follow each dev_printk() record with its origin: ' SUBSYSTEM=pci' and ' DEVICE=+pci:0000:00:01.0' lines")
+            description = "after each dev_printk() record, its origin as /dev/kmsg shows it: a SUBSYSTEM= and a DEVICE= line, each indented by one space")
     boolean deviceInfo;
 
     @Option(names = "--json", description = "print the records as JSON")

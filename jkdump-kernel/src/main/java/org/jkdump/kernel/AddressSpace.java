@@ -134,7 +134,7 @@ public final class AddressSpace implements KernelMemory {
             return Math.max(toPageEnd, end - vaddr);
         }
         if (layout.inDirectMap(vaddr)) {
-            long end = layout.pageOffset().orElseThrow().address() + (1L << layout.maxPhysmemBits());
+            long end = layout.pageOffset().orElseThrow().address() + layout.directMapSize();
             return Long.compareUnsigned(end - vaddr, Integer.MAX_VALUE) < 0 ? end - vaddr : Integer.MAX_VALUE;
         }
         return toPageEnd;

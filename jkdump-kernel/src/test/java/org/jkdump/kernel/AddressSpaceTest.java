@@ -131,6 +131,22 @@ class AddressSpaceTest {
     }
 
     @Test
+    void vmallocCloseAboveTheDirectMapIsWalkedNotSubtracted() {
+        // memory KASLR sizes the direct map's region by the RAM present (+10 TiB padding):
+        // vmalloc may start well inside 2^MAX_PHYSMEM_BITS above page_offset_base
+        long vmalloc = PAGE_OFFSET + (12L << 40);
+        var b = kaslrKernel(PAGE_OFFSET);
+        b.map(vmalloc + 0x1000, 0x6000, 4096);
+        memory.write(0x6000, "vm".getBytes());
+
+        var space = space(vmcoreinfo(TOP_PGT, false));
+
+        assertThat(space.layout().inDirectMap(vmalloc + 0x1000)).isFalse();
+        assertThat(space.translate(vmalloc + 0x1000)).isEqualTo(0x6000);
+        assertThat(space.cString(vmalloc + 0x1000, 4)).isEqualTo("vm");
+    }
+
+    @Test
     void readCrossesPagesMappedToScatteredFrames() {
         var b = kaslrKernel(PAGE_OFFSET);
         b.map(VMALLOC + 0x6000, 0x3000, 4096);

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.jkdump.format.Fixtures;
-import org.jkdump.kernel.btf.Btf;
 import org.jkdump.kernel.btf.BtfType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The kdump-sysrq dump's own BTF (read from its memory between __start_BTF and
- * __stop_BTF) against two independent truths: crash's {@code struct -o} output from the
+ * __stop_BTF, located by the dump's kallsyms) against two independent truths: crash's {@code struct -o} output from the
  * DWARF of the matching debug vmlinux, and the SIZE/OFFSET entries of the dump's VMCOREINFO.
  */
 class BtfLayoutFixtureTest {
@@ -26,7 +25,7 @@ class BtfLayoutFixtureTest {
     @BeforeAll
     static void open() {
         kernel = FixtureKernel.sysrq();
-        types = new Types(Btf.fromMemory(kernel.memory(), kernel.symbol("__start_BTF"), kernel.symbol("__stop_BTF")));
+        types = kernel.types();
     }
 
     @AfterAll
@@ -159,7 +158,7 @@ class BtfLayoutFixtureTest {
     void perCpuVariableOffsetsInBtfEqualSystemMap() {
         var rq = types.variable("runqueues").orElseThrow();
         assertThat(rq.section()).isEqualTo(".data..percpu");
-        assertThat(rq.offset()).isEqualTo(kernel.symbol("runqueues")).isEqualTo(0x31c40);
+        assertThat(rq.offset()).isEqualTo(kernel.symbol("runqueues")).isEqualTo(0x31c40); // System.map: 0000000000031c40 D runqueues
         assertThat(types.name(rq.type())).isEqualTo("struct rq");
     }
 

@@ -1,64 +1,48 @@
 package org.jkdump.kernel;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.util.HashMap;
-import java.util.Map;
+import java.nio.file.Path;
 import org.jkdump.format.DumpFile;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
-import org.jkdump.format.JkdumpException;
 import org.jkdump.format.VmcoreInfo;
+import org.jkdump.kernel.btf.Btf;
+import org.jkdump.kernel.symbols.Kallsyms;
+import org.jkdump.kernel.symbols.SymbolTable;
 
 /**
- * TEST-ONLY stand-in for the kernel model's symbols and address translation, until the
- * kallsyms reader (branch symbols) and the page-table AddressSpace (branch translate) land:
- * symbols from the fixture's System.map plus VMCOREINFO's KERNELOFFSET, and a
- * {@link KernelMemory} that knows only two linear mappings of x86-64 — the kernel image
- * (vaddr - __START_KERNEL_map + phys_base) and the direct map (vaddr - page_offset_base).
- * Not for production: it ignores page tables, so vmalloc, vmemmap, module space and
- * user addresses are refused.
+ * A fixture dump opened the way jkdump opens any dump, with no vmlinux and no System.map:
+ * {@link Kernel#open} (page-table translation), kallsyms decoded from the dump's memory
+ * through VMCOREINFO, and the kernel's BTF read from its memory between
+ * {@code __start_BTF} and {@code __stop_BTF}.
  */
 public final class FixtureKernel implements AutoCloseable {
-    /** __START_KERNEL_map (arch/x86/include/asm/page_64_types.h). */
-    private static final long START_KERNEL_MAP = 0xffffffff80000000L;
-    /** The direct map spans at most 64 TiB with 4-level paging (Documentation/arch/x86/x86_64/mm.rst). */
-    private static final long DIRECT_MAP_SIZE = 64L << 40;
-
-    private static Map<String, Long> systemMap;
-
     private final DumpFile dump;
-    private final VmcoreInfo vmcoreinfo;
-    private final long physBase;
-    private final long pageOffsetBase;
-    private final KernelMemory memory;
+    private final Kernel kernel;
+    private final SymbolTable symbols;
+    private final Btf btf;
+    private final Types types;
 
-    private FixtureKernel(DumpFile dump) {
-        this.dump = dump;
-        this.vmcoreinfo = dump.vmcoreinfo().orElseThrow();
-        this.physBase = vmcoreinfo.number("phys_base").orElseThrow();
-        var phys = dump.memory();
-        KernelMemory image = (vaddr, dst, off, len) -> {
-            if (Long.compareUnsigned(vaddr, START_KERNEL_MAP) < 0)
-                throw new JkdumpException(String.format("test kernel-image memory: 0x%016x is not in the kernel image mapping", vaddr));
-            phys.read(vaddr - START_KERNEL_MAP + physBase, dst, off, len);
-        };
-        this.pageOffsetBase = image.u64(symbol("page_offset_base"));
-        this.memory = (vaddr, dst, off, len) -> {
-            if (Long.compareUnsigned(vaddr, START_KERNEL_MAP) >= 0) {
-                image.read(vaddr, dst, off, len);
-            } else if (Long.compareUnsigned(vaddr, pageOffsetBase) >= 0 && Long.compareUnsigned(vaddr - pageOffsetBase, DIRECT_MAP_SIZE) < 0) {
-                phys.read(vaddr - pageOffsetBase, dst, off, len);
-            } else {
-                throw new JkdumpException(String.format("test memory: 0x%016x is neither in the kernel image nor in the direct map", vaddr));
-            }
-        };
+    private FixtureKernel(Path path) {
+        this.dump = DumpFiles.open(path);
+        this.kernel = Kernel.open(dump);
+        this.symbols = Kallsyms.read(kernel.memory(), kernel.vmcoreinfo());
+        this.btf = Btf.fromMemory(kernel.memory(), symbol("__start_BTF"), symbol("__stop_BTF"));
+        this.types = new Types(btf);
     }
 
-    /** kdump-sysrq's ELF dump (the only format main reads so far). */
+    /** kdump-sysrq's ELF (unpacked from vmcore.elf.xz). */
     public static FixtureKernel sysrq() {
-        return new FixtureKernel(DumpFiles.open(Fixtures.sysrqElf()));
+        return new FixtureKernel(Fixtures.sysrqElf());
+    }
+
+    /** kdump-sysrq's kdump-compressed zlib file: the one crash.txt was made from. */
+    public static FixtureKernel sysrqZlib() {
+        return new FixtureKernel(Fixtures.sysrq("vmcore.kdump-zlib"));
+    }
+
+    /** kdump-oops-module's kdump-compressed LZO file (module jkcrash loaded). */
+    public static FixtureKernel oops() {
+        return new FixtureKernel(Fixtures.oops("vmcore.kdump-lzo"));
     }
 
     public DumpFile dump() {
@@ -66,41 +50,34 @@ public final class FixtureKernel implements AutoCloseable {
     }
 
     public VmcoreInfo vmcoreinfo() {
-        return vmcoreinfo;
+        return kernel.vmcoreinfo();
     }
 
-    public KernelMemory memory() {
-        return memory;
+    public AddressSpace memory() {
+        return kernel.memory();
     }
 
-    public long pageOffsetBase() {
-        return pageOffsetBase;
+    public Btf btf() {
+        return btf;
     }
 
-    /**
-     * A symbol's address in the crashed kernel: System.map plus KERNELOFFSET. Per-cpu
-     * symbols (offsets into the per-cpu area, below the kernel map) are not moved by KASLR.
-     */
+    public Types types() {
+        return types;
+    }
+
+    /** A kallsyms symbol's runtime address; fails when the dump's kallsyms lack it. */
     public long symbol(String name) {
-        var a = systemMap().get(name);
-        if (a == null) throw new IllegalArgumentException("no symbol " + name + " in System.map");
-        return Long.compareUnsigned(a, START_KERNEL_MAP) >= 0 ? a + vmcoreinfo.kernelOffset() : a;
+        return symbols.address(name).orElseThrow(() -> new AssertionError("no symbol " + name + " in the dump's kallsyms"));
     }
 
-    private static synchronized Map<String, Long> systemMap() {
-        if (systemMap == null) {
-            var map = new HashMap<String, Long>();
-            try (var lines = Files.lines(Fixtures.file("linux-6.1.0-56-amd64", "System.map"))) {
-                lines.forEach(l -> {
-                    var f = l.split(" ");
-                    if (f.length == 3) map.putIfAbsent(f[2], Long.parseUnsignedLong(f[0], 16));
-                });
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            systemMap = map;
-        }
-        return systemMap;
+    /** page_offset_base: where the direct map of physical memory starts (KASLR moves it). */
+    public long pageOffsetBase() {
+        return memory().u64(symbol("page_offset_base"));
+    }
+
+    /** The global variable {@code name} as an object of {@code type}. */
+    public KObject variable(String name, String type) {
+        return KObject.at(types, memory(), types.type(type), symbol(name), name);
     }
 
     @Override

@@ -11,15 +11,15 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
 import org.jkdump.format.Fixtures;
-import org.jkdump.kernel.btf.Btf;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Typed objects on the kdump-sysrq dump, with types from the dump's own BTF, held against
- * what crash 8.0.6 with the debug vmlinux printed (crash.txt) and what the run recorded
- * (run-info.txt). Symbols and the direct map come from the test-only {@link FixtureKernel}.
+ * Typed objects on the kdump-sysrq dump (the kdump-zlib file crash read), with no vmlinux
+ * and no System.map: symbols from the dump's kallsyms, types from its own BTF, addresses
+ * through its page tables. Held against what crash 8.0.6 with the debug vmlinux printed
+ * (crash.txt) and what the run recorded (run-info.txt).
  */
 class KObjectFixtureTest {
     private static FixtureKernel kernel;
@@ -28,9 +28,9 @@ class KObjectFixtureTest {
 
     @BeforeAll
     static void open() {
-        kernel = FixtureKernel.sysrq();
+        kernel = FixtureKernel.sysrqZlib();
         memory = kernel.memory();
-        types = new Types(Btf.fromMemory(memory, kernel.symbol("__start_BTF"), kernel.symbol("__stop_BTF")));
+        types = kernel.types();
     }
 
     @AfterAll
@@ -39,7 +39,7 @@ class KObjectFixtureTest {
     }
 
     private static KObject variable(String name, String type) {
-        return KObject.at(types, memory, types.type(type), kernel.symbol(name), name);
+        return kernel.variable(name, type);
     }
 
     @Test
@@ -179,8 +179,8 @@ class KObjectFixtureTest {
         var task = KObject.at(types, memory, types.struct("task_struct"), vaddr, "task");
         assertThatThrownBy(() -> task.member("comm").asString())
                 .isInstanceOf(ObjectReadException.class)
-                .hasMessageStartingWith(String.format("cannot read task.comm (char [16]) at 0x%016x: ", vaddr + 2976))
-                .hasMessageContaining("physical address 0x%x is excluded from the dump", pfn * 4096 + 2976);
+                .hasMessage("cannot read task.comm (char [16]) at 0x%016x: %s: virtual address 0x%x (physical 0x%x) is excluded from the dump",
+                        vaddr + 2976, kernel.dump().name(), vaddr + 2976, pfn * 4096 + 2976);
         var init = variable("init_task", "struct task_struct");
         assertThatThrownBy(() -> init.member("mm").member("pgd"))
                 .isInstanceOf(ObjectReadException.class)

@@ -41,6 +41,7 @@ public final class LayoutDiscovery {
     private final OptionalLong imageSize;
     private final PageTables tables;
     private final int maxPhysmemBits;
+    private final long directMapSize;
     private final long topTable;
     private final long kernelOffset;
     /** The layout so far: what the text mapping needs, no region bases yet. */
@@ -61,8 +62,10 @@ public final class LayoutDiscovery {
         long bits = info.number("MAX_PHYSMEM_BITS").orElse(mode.maxPhysmemBits());
         if (bits < 32 || bits > 52)
             throw new JkdumpException(memory.name() + ": VMCOREINFO NUMBER(MAX_PHYSMEM_BITS)=" + bits + " is outside 32..52");
+        long ramEnd = (memory.maxPfn() * memory.pageSize() + VirtualLayout.PUD_SIZE - 1) & -VirtualLayout.PUD_SIZE;
         this.maxPhysmemBits = (int) bits;
-        this.image = new VirtualLayout(mode, kernelOffset, physBase, imageSize, topTable, maxPhysmemBits,
+        this.directMapSize = Math.min(ramEnd, 1L << bits);
+        this.image = new VirtualLayout(mode, kernelOffset, physBase, imageSize, topTable, maxPhysmemBits, directMapSize,
                 Optional.empty(), Optional.empty(), Optional.empty());
         if (!image.inTextMapping(topTable))
             throw new JkdumpException(String.format("%s: VMCOREINFO's top-level page table %016x is not in the kernel text mapping",
@@ -95,7 +98,7 @@ public final class LayoutDiscovery {
             vmemmap = vmemmapFromMemSection(pageOffset);
             vmalloc = vmallocFromVmapAreaList().or(() -> vmallocFromPageTables(pageOffset, vmemmap));
         }
-        return new VirtualLayout(mode, kernelOffset, physBase, imageSize, topTable, maxPhysmemBits, pageOffset, vmalloc, vmemmap);
+        return new VirtualLayout(mode, kernelOffset, physBase, imageSize, topTable, maxPhysmemBits, directMapSize, pageOffset, vmalloc, vmemmap);
     }
 
     private static long topTableSymbol(VmcoreInfo info, String dump) {
@@ -201,8 +204,7 @@ public final class LayoutDiscovery {
     /** KASLR orders the regions direct map, vmalloc, vmemmap: the first mapping past RAM's end is vmalloc's. */
     private Optional<Base> vmallocFromPageTables(Optional<Base> pageOffset, Optional<Base> vmemmap) {
         if (pageOffset.isEmpty() || vmemmap.isEmpty()) return Optional.empty();
-        long ramEnd = (memory.maxPfn() * memory.pageSize() + VirtualLayout.PUD_SIZE - 1) & -VirtualLayout.PUD_SIZE;
-        return firstMapped(pageOffset.get().address() + ramEnd, vmemmap.get().address())
+        return firstMapped(pageOffset.get().address() + directMapSize, vmemmap.get().address())
                 .map(w -> new Base(w.vaddr() & -VirtualLayout.PUD_SIZE, Source.PAGE_TABLES));
     }
 

@@ -23,6 +23,7 @@ public final class PageTables {
     private final PagingMode mode;
     private final long topTable;
     private final long frameMask;
+    private final long encryptionMask;
 
     /**
      * @param topTable      physical address of the top-level table (PGD)
@@ -34,6 +35,7 @@ public final class PageTables {
         this.mode = mode;
         this.topTable = topTable & PHYSICAL_MASK;
         this.frameMask = PHYSICAL_MASK & ~encryptionMask;
+        this.encryptionMask = encryptionMask;
     }
 
     public PagingMode mode() {
@@ -47,7 +49,7 @@ public final class PageTables {
 
     /** The same tables' rules rooted at another top-level table (an mm's pgd). */
     public PageTables withTopTable(long physicalAddress) {
-        return new PageTables(memory, mode, physicalAddress, PHYSICAL_MASK & ~frameMask);
+        return new PageTables(memory, mode, physicalAddress, encryptionMask);
     }
 
     /**
@@ -116,7 +118,8 @@ public final class PageTables {
         int first = Long.compareUnsigned(from, base) > 0 ? (int) ((from - base) >>> shift) : 0;
         for (int i = first; i < ENTRIES; i++) {
             long start = base + i * span;
-            if (Long.compareUnsigned(start, limit) >= 0) return Optional.empty();
+            // the lower half ends at top-level index 255: beyond it lies the non-canonical hole
+            if (Long.compareUnsigned(start, limit) >= 0 || !mode.isCanonical(start)) return Optional.empty();
             long value;
             try {
                 value = memory.u64(table + i * 8L);

@@ -14,10 +14,15 @@ import java.util.OptionalLong;
  * @param physBase        phys_base: physical address of the image minus its link-time offset
  * @param kernelImageSize NUMBER(KERNEL_IMAGE_SIZE): the text mapping's size, when the dump says
  * @param topTable        virtual address of the kernel's top-level table (SYMBOL(init_top_pgt))
- * @param maxPhysmemBits  MAX_PHYSMEM_BITS: the direct map spans 2^bits bytes
+ * @param maxPhysmemBits  MAX_PHYSMEM_BITS: the largest physical address has this many bits
+ * @param directMapSize   how much of the direct map translates by subtraction: the dump's
+ *                        physical extent rounded up to 1 GiB, at most 2^MAX_PHYSMEM_BITS. With
+ *                        memory KASLR the vmalloc region may start a few TiB above
+ *                        page_offset_base (kernel_randomize_memory() sizes the direct map's
+ *                        region by the RAM present), so the fast path must stop at RAM's end
  */
 public record VirtualLayout(PagingMode mode, long kernelOffset, long physBase, OptionalLong kernelImageSize,
-                            long topTable, int maxPhysmemBits,
+                            long topTable, int maxPhysmemBits, long directMapSize,
                             Optional<Base> pageOffset, Optional<Base> vmalloc, Optional<Base> vmemmap) {
     /** __START_KERNEL_map: the kernel image's mapping, virtual = physical - phys_base + this. */
     public static final long START_KERNEL_MAP = 0xffffffff80000000L;
@@ -74,13 +79,13 @@ public record VirtualLayout(PagingMode mode, long kernelOffset, long physBase, O
     /** Whether {@code vaddr} lies in the direct map (needs a known base). */
     public boolean inDirectMap(long vaddr) {
         return pageOffset.isPresent()
-                && Long.compareUnsigned(vaddr - pageOffset.get().address(), 1L << maxPhysmemBits) < 0
-                && Long.compareUnsigned(vaddr, pageOffset.get().address()) >= 0;
+                && Long.compareUnsigned(vaddr, pageOffset.get().address()) >= 0
+                && Long.compareUnsigned(vaddr - pageOffset.get().address(), directMapSize) < 0;
     }
 
     /** A copy with the region bases read from the kernel's variables (once symbols are known). */
     public VirtualLayout withVariables(OptionalLong pageOffsetBase, OptionalLong vmallocBase, OptionalLong vmemmapBase) {
-        return new VirtualLayout(mode, kernelOffset, physBase, kernelImageSize, topTable, maxPhysmemBits,
+        return new VirtualLayout(mode, kernelOffset, physBase, kernelImageSize, topTable, maxPhysmemBits, directMapSize,
                 override(pageOffset, pageOffsetBase), override(vmalloc, vmallocBase), override(vmemmap, vmemmapBase));
     }
 

@@ -25,7 +25,7 @@ class BtfSourcesFixtureTest {
     @BeforeAll
     static void open() {
         kernel = FixtureKernel.sysrq();
-        vmlinux = Btf.fromMemory(kernel.memory(), kernel.symbol("__start_BTF"), kernel.symbol("__stop_BTF"));
+        vmlinux = kernel.btf();
     }
 
     @AfterAll

@@ -23,8 +23,8 @@ class BtfSubsetFixtureTest {
     @Test
     void subsetOfRealBtfKeepsLayoutsAndIsTheFuzzSeed() throws Exception {
         try (var k = FixtureKernel.sysrq()) {
-            var full = Btf.fromMemory(k.memory(), k.symbol("__start_BTF"), k.symbol("__stop_BTF"));
-            var fullTypes = new Types(full);
+            var full = k.btf();
+            var fullTypes = k.types();
             var roots = new ArrayList<Integer>();
             for (var r : ROOTS) roots.add(fullTypes.type(r).id());
             roots.add(full.named("panic", BtfKind.FUNC).orElseThrow().id()); // a variadic prototype

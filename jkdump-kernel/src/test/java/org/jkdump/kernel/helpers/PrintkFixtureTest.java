@@ -63,6 +63,15 @@ class PrintkFixtureTest {
         }
     }
 
+    @Test
+    void callerIdColumnMatchesNewerMakedumpfile() throws IOException {
+        try (var in = PrintkFixtureTest.class.getResourceAsStream("kdump-sysrq.makedumpfile-1.7.9.txt")) {
+            var expected = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+            var ours = DmesgFormat.MAKEDUMPFILE.format(Printk.log(kernel), new DmesgFormat.Options(true, false));
+            assertSameText(ours, expected, "makedumpfile 1.7.9 layout with caller ids");
+        }
+    }
+
     /**
      * The real tools' output on the fixture with bytes of the first record replaced (see
      * src/test/resources/.../README.md): each tool's escaping of non-printable bytes.
