@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.jkdump.crash.commands.Bt;
+import org.jkdump.crash.commands.BtLine;
 import org.jkdump.crash.commands.BtOptions;
 import org.jkdump.crash.commands.BtResult;
 import org.jkdump.format.DumpFiles;
@@ -150,6 +151,44 @@ class BtVmTest {
             var mod = crash.section("mod").lines();
             assertThat(String.join("\n", mod)).contains("(not loaded)  [CONFIG_KALLSYMS]");
             assertThat(r.run("mod").lines()).containsExactlyElementsOf(mod);
+        }
+    }
+
+    /** Where a whole kernel stack starts: the syscall entry, a new task's first return, a CPU's boot code. */
+    private static final List<String> STACK_STARTS = List.of("entry_SYSCALL_64_after_hwframe", "ret_from_fork", "ret_from_fork_asm",
+            "secondary_startup_64_no_verify", "common_startup_64");
+
+    /**
+     * foreach bt on every run, k612-oops too (no crash reference there): every task's trace
+     * is complete and starts where kernel stacks start — the system call entry with the user
+     * registers below it, ret_from_fork(_asm) for kernel threads, the boot code for idle
+     * tasks; only the panic task has a frame found by scanning (crash_kexec, left without
+     * ORC by objtool, as crash shows it too).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full/vmcore.full.elf"})
+    void everyTaskUnwindsToWhereItsStackStarts(String arg) throws Exception {
+        String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : LZO;
+        try (var s = new Session(DumpFiles.open(VmRuns.dir(run).resolve(file)))) {
+            var ctx = new SessionBacktraces(s);
+            var all = Bt.forEach(ctx, BtOptions.parse(List.of())).tasks();
+            assertThat(all).as("%s: tasks", arg).hasSizeGreaterThan(50);
+            var soft = new SoftAssertions();
+            for (var t : all) {
+                var what = arg + " pid " + t.pid() + " " + t.command();
+                soft.assertThat(t.complete()).as("%s complete (%s)", what, t.problem()).isTrue();
+                var frames = t.lines().stream().filter(BtLine.FrameLine.class::isInstance).map(BtLine.FrameLine.class::cast).toList();
+                soft.assertThat(frames).as(what).isNotEmpty();
+                if (frames.isEmpty()) continue;
+                var start = frames.getLast().function().orElse("?");
+                soft.assertThat(start).as("%s starts at", what).isIn(STACK_STARTS);
+                if (start.equals("entry_SYSCALL_64_after_hwframe"))
+                    soft.assertThat(t.lines().getLast()).as("%s ends in user registers", what)
+                            .isInstanceOfSatisfying(BtLine.ExceptionLine.class, x -> assertThat(x.userMode()).isTrue());
+                if (t.task() != ctx.contextTask())
+                    soft.assertThat(frames).as("%s: frames found by scanning", what).allMatch(BtLine.FrameLine::reliable);
+            }
+            soft.assertAll();
         }
     }
 
