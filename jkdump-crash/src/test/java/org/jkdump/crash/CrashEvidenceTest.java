@@ -95,6 +95,25 @@ class CrashEvidenceTest {
     }
 
     @Test
+    void vtopOfAUserAddressWalksTheTasksPageTables() {
+        // crash.full-elf.txt comes from the run this fixture was made from; user pages are gone
+        // from the fixture (-d 31) but the page tables and struct pages are kernel memory
+        var full = CrashTranscript.of("kdump-sysrq").file().resolveSibling("crash.full-elf.txt");
+        var theirs = CrashTranscript.parse(full, Fixtures.text("kdump-sysrq", "crash.full-elf.txt")).section("vtop -c 143 0x400000");
+        CrashTranscript.assertSameLines("vtop -c 143 0x400000", run("vtop -c 143 0x400000"), theirs.lines());
+    }
+
+    @Test
+    void searchOfUserSpaceFindsNothingWhenTheDumpHasNoUserPages() {
+        try {
+            run("set 143");
+            assertThat(run("search -u -c JKDUMP-MARKER")).isEqualTo(crash.section("search -u -c JKDUMP-MARKER").lines()).isEmpty();
+        } finally {
+            run("set -p");
+        }
+    }
+
+    @Test
     void foreachBtOverEveryTaskIsIdentical() {
         CrashTranscript.assertSameLines("foreach bt", run("foreach bt"), crash.section("foreach bt").lines());
     }
