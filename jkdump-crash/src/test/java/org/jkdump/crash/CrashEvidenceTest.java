@@ -129,6 +129,12 @@ class CrashEvidenceTest {
     }
 
     @Test
+    void kmemSlabSummaryMatchesEveryCache() {
+        // ALLOCATED needs every cpu slab's lockless freelist, decoded through the hardened pointers
+        CrashTranscript.assertSameLines("kmem -s", run("kmem -s"), crash.section("kmem -s").lines());
+    }
+
+    @Test
     void setChangesTheContextAndShowsItAsCrash() {
         try {
             CrashTranscript.assertSameLines("set 143", run("set 143"), crash.section("set 143").lines());
