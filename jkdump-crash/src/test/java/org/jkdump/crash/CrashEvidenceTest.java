@@ -161,5 +161,9 @@ class CrashEvidenceTest {
             assertThat(t.comm()).isEqualTo("init");
         });
         assertThat(a.panicCpu()).isEqualTo(1);
+        // the report's backtrace is bt's, and the signature hashes its crash site past the kexec path
+        CrashTranscript.assertSameLines("analyze backtrace", a.backtrace(), crash.section("bt").lines());
+        assertThat(a.signature().frames()).containsExactly("sysrq_handle_crash", "__handle_sysrq.cold", "write_sysrq_trigger",
+                "proc_reg_write", "vfs_write");
     }
 }
