@@ -16,6 +16,7 @@ import org.jkdump.crash.commands.StructCommand;
 import org.jkdump.crash.commands.PCommand;
 import org.jkdump.crash.commands.WhatisCommand;
 import org.jkdump.crash.commands.TaskCommand;
+import org.jkdump.crash.commands.SearchCommand;
 import org.jkdump.crash.commands.ListCommand;
 import org.jkdump.crash.commands.ForeachCommand;
 import org.jkdump.crash.commands.FilesCommand;
@@ -45,6 +46,7 @@ public final class Commands {
         r.add(new PCommand());
         r.add(new WhatisCommand());
         r.add(new TaskCommand());
+        r.add(new SearchCommand());
         r.add(new ListCommand());
         r.add(new ForeachCommand(r));
         r.add(new FilesCommand());

@@ -95,6 +95,25 @@ class CrashEvidenceTest {
     }
 
     @Test
+    void vtopOfAUserAddressWalksTheTasksPageTables() {
+        // crash.full-elf.txt comes from the run this fixture was made from; user pages are gone
+        // from the fixture (-d 31) but the page tables and struct pages are kernel memory
+        var full = CrashTranscript.of("kdump-sysrq").file().resolveSibling("crash.full-elf.txt");
+        var theirs = CrashTranscript.parse(full, Fixtures.text("kdump-sysrq", "crash.full-elf.txt")).section("vtop -c 143 0x400000");
+        CrashTranscript.assertSameLines("vtop -c 143 0x400000", run("vtop -c 143 0x400000"), theirs.lines());
+    }
+
+    @Test
+    void searchOfUserSpaceFindsNothingWhenTheDumpHasNoUserPages() {
+        try {
+            run("set 143");
+            assertThat(run("search -u -c JKDUMP-MARKER")).isEqualTo(crash.section("search -u -c JKDUMP-MARKER").lines()).isEmpty();
+        } finally {
+            run("set -p");
+        }
+    }
+
+    @Test
     void foreachBtOverEveryTaskIsIdentical() {
         CrashTranscript.assertSameLines("foreach bt", run("foreach bt"), crash.section("foreach bt").lines());
     }
@@ -107,6 +126,12 @@ class CrashEvidenceTest {
         assertThat(run("foreach user vm").stream().filter(l -> l.startsWith("PID:")).count())
                 .isEqualTo(run("ps -u").size() - 1);
         assertThat(run("set").getFirst()).isEqualTo("    PID: 1");
+    }
+
+    @Test
+    void kmemSlabSummaryMatchesEveryCache() {
+        // ALLOCATED needs every cpu slab's lockless freelist, decoded through the hardened pointers
+        CrashTranscript.assertSameLines("kmem -s", run("kmem -s"), crash.section("kmem -s").lines());
     }
 
     @Test
@@ -136,5 +161,9 @@ class CrashEvidenceTest {
             assertThat(t.comm()).isEqualTo("init");
         });
         assertThat(a.panicCpu()).isEqualTo(1);
+        // the report's backtrace is bt's, and the signature hashes its crash site past the kexec path
+        CrashTranscript.assertSameLines("analyze backtrace", a.backtrace(), crash.section("bt").lines());
+        assertThat(a.signature().frames()).containsExactly("sysrq_handle_crash", "__handle_sysrq.cold", "write_sysrq_trigger",
+                "proc_reg_write", "vfs_write");
     }
 }

@@ -75,6 +75,15 @@ class OopsModuleEvidenceTest {
     }
 
     @Test
+    void analyzeSignsTheOopsByTheModuleFunctionAndItsCallers() {
+        var a = Analyzer.analyze(session);
+        assertThat(a.oopsLine()).hasValueSatisfying(l -> assertThat(l).startsWith("BUG: kernel NULL pointer dereference"));
+        // the frames start at the function the page fault interrupted, past the exception frame
+        assertThat(a.signature().frames()).containsExactly("jk_write [jkcrash]", "proc_reg_write", "vfs_write", "ksys_write", "do_syscall_64");
+        assertThat(a.taintingModules()).extracting(Analysis.TaintingModule::name).containsExactly("jkcrash");
+    }
+
+    @Test
     void logIsIdentical() {
         CrashTranscript.assertSameLines("log", run("log"), crash.section("log").lines());
     }

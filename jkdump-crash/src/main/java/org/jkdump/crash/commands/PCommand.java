@@ -21,12 +21,13 @@ import org.jkdump.kernel.btf.BtfType;
  * a global ({@code init_uts_ns}), optionally followed by members and indices
  * ({@code init_task.mm}, {@code init_task.pid_links[1]}; pointers followed as by {@code ->}),
  * a cast object {@code (struct foo)symbol} or {@code *(struct foo *)ADDR}. {@code p/x} and
- * {@code p/d} choose the integer base. A global's type comes from {@link GlobalTypes}.
+ * {@code p/d} choose the integer base. A global's type comes from {@link GlobalTypes}. A
+ * per-cpu variable shows its type and each CPU's copy; {@code name:N} prints CPU N's copy.
  */
 public final class PCommand implements CrashCommand<PCommand.Options, PCommand.Result> {
     private static final Pattern DEREF_CAST = Pattern.compile("\\*\\s*\\(\\s*(.+?)\\s*\\*\\s*\\)\\s*(\\S+)");
     private static final Pattern CAST = Pattern.compile("\\(\\s*(.+?)\\s*\\)\\s*(\\S+)");
-    private static final Pattern NAME_PATH = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)((?:\\.|->|\\[).*)?");
+    private static final Pattern NAME_PATH = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(?::(\\d+|a))?((?:\\.|->|\\[).*)?");
 
     private int history;  // gdb's $N, counted over the session
 
@@ -39,7 +40,11 @@ public final class PCommand implements CrashCommand<PCommand.Options, PCommand.R
      * @param type    the value's C type
      * @param value   the value as gdb prints it
      */
-    public record Result(String label, int history, String type, String value) {
+    public record Result(String label, int history, String type, String value, List<PerCpu> perCpu) {
+    }
+
+    /** A per-cpu variable's copy: the CPU and the address of its copy ({@code p name} lists them as crash does). */
+    public record PerCpu(int cpu, long address) {
     }
 
     @Override
@@ -53,7 +58,9 @@ public final class PCommand implements CrashCommand<PCommand.Options, PCommand.R
                   crash> p init_uts_ns
                   crash> p init_task.comm
                   crash> p/x jiffies
-                  crash> p *(struct list_head *)ffffffffb8437e30""");
+                  crash> p *(struct list_head *)ffffffffb8437e30
+                  crash> p runqueues
+                  crash> p runqueues:1""");
     }
 
     @Override
@@ -95,16 +102,32 @@ public final class PCommand implements CrashCommand<PCommand.Options, PCommand.R
             obj = KObject.at(types, k.memory(), type(types, c.group(1)), Addresses.parse(session, c.group(2)), expr);
         } else {
             var n = NAME_PATH.matcher(expr);
-            if (!n.matches()) throw new CommandException("p: cannot read expression: " + expr);
-            var name = n.group(1);
-            long address = Addresses.symbol(session, name).address();
-            if (GlobalTypes.isPerCpu(types, name))
-                throw new CommandException("p: " + name + " is a per-cpu variable: use struct/rd with per-cpu addresses");
-            var t = GlobalTypes.of(types, name).orElseThrow(() -> new CommandException(
-                    "p: the type of " + name + " is not known without the vmlinux: give it, as in p (struct foo)" + name
-                            + " or p *(struct foo *)" + Long.toHexString(address)));
+            if (!n.matches()) throw new CommandException("cannot read expression: " + expr);
+            var symbol = n.group(1);
+            long symbolAddress = Addresses.symbol(session, symbol).address();
+            var t = GlobalTypes.of(types, symbol).orElseThrow(() -> new CommandException(
+                    "the type of " + symbol + " is not known without the vmlinux: give it, as in p (struct foo)" + symbol
+                            + " or p *(struct foo *)" + Long.toHexString(symbolAddress)));
+            var name = symbol;
+            long address = symbolAddress;
+            var cpuWord = n.group(2);
+            if (GlobalTypes.isPerCpu(types, name)) {
+                long[] offsets = org.jkdump.kernel.helpers.Cpus.perCpuOffsets(k);
+                if (cpuWord == null || cpuWord.equals("a")) {
+                    // crash shows where each CPU's copy is; name:N prints one copy
+                    var copies = new java.util.ArrayList<PerCpu>();
+                    for (int cpu = 0; cpu < offsets.length; cpu++) copies.add(new PerCpu(cpu, address + offsets[cpu]));
+                    return new Result(name, 0, types.declaration(t, name), "", copies);
+                }
+                int cpu = Integer.parseInt(cpuWord);
+                if (cpu >= offsets.length) throw new CommandException("invalid cpu number: " + cpu);
+                address += offsets[cpu];
+                name = "per_cpu(" + name + ", " + cpu + ")";
+            } else if (cpuWord != null) {
+                throw new CommandException(name + " is not a per-cpu variable");
+            }
             obj = KObject.at(types, k.memory(), t, address, name);
-            var path = n.group(2);
+            var path = n.group(3);
             if (path == null) label = name;
             else obj = obj.member(path.replace("->", ".").replaceFirst("^\\.", "").replace(".[", "["));
         }
@@ -115,7 +138,7 @@ public final class PCommand implements CrashCommand<PCommand.Options, PCommand.R
         } catch (JkdumpException e) {
             throw new CommandException(e.getMessage(), e);
         }
-        return new Result(label, ++history, obj.typeName(), text);
+        return new Result(label, ++history, obj.typeName(), text, List.of());
     }
 
     /** The bytes to format; a bitfield member is read as a number and widened to its type. */
@@ -132,11 +155,18 @@ public final class PCommand implements CrashCommand<PCommand.Options, PCommand.R
     }
 
     private static BtfType type(Types types, String spec) {
-        return types.find(spec).orElseThrow(() -> new CommandException("p: no type " + spec + " in the kernel's BTF"));
+        return types.find(spec).orElseThrow(() -> new CommandException("no type " + spec + " in the kernel's BTF"));
     }
 
     @Override
     public void renderText(Result r, PrintWriter out) {
+        if (!r.perCpu().isEmpty()) {
+            out.println("PER-CPU DATA TYPE:");
+            out.println("  " + r.type() + ";");
+            out.println("PER-CPU ADDRESSES:");
+            for (var c : r.perCpu()) out.println(String.format("  [%d]: %x", c.cpu(), c.address()));
+            return;
+        }
         out.println((r.label().isEmpty() ? "" : r.label() + " = ") + "$" + r.history() + " = " + r.value());
     }
 }

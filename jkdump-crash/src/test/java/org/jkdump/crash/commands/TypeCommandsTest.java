@@ -129,6 +129,16 @@ class TypeCommandsTest {
     }
 
     @Test
+    void perCpuVariablesListTheirCopiesAndPrintOneByCpu() {
+        var copies = run("p runqueues");
+        assertThat(copies.subList(0, 3)).containsExactly("PER-CPU DATA TYPE:", "  struct rq runqueues;", "PER-CPU ADDRESSES:");
+        assertThat(copies).hasSize(5);
+        // CPU 1 ran init when it panicked, as crash's bt says ("PID: 1 ... TASK: ffff8efe81203080  CPU: 1")
+        assertThat(run("p current_task:1").getFirst()).matches("per_cpu\\(current_task, 1\\) = \\$\\d+ = \\(struct task_struct \\*\\) 0xffff8efe81203080");
+        assertThat(run("p runqueues:1.cpu").getFirst()).matches("\\$\\d+ = 1");
+    }
+
+    @Test
     void whatisDeclaresGlobalsAndTypedefs() {
         assertThat(run("whatis init_uts_ns")).containsExactly("struct uts_namespace init_uts_ns;");
         assertThat(run("whatis u64")).containsExactly("typedef __u64 u64;", "SIZE: 8");
