@@ -11,6 +11,10 @@
 # (k612-full/vmcore.full.elf: the raw copy, which keeps the slab pages makedumpfile 1.7.2
 # drops on 6.12); the transcript is then RUN-FILE-bt.txt.
 set -euo pipefail
+# lib.sh's fetchers run inside $(...): a failed download must stop them there, not leave a
+# half-made crash or vmlinux in the cache
+shopt -s inherit_errexit
+trap 'rc=$?; ((rc == 0)) || echo "make-vm-bt.sh: FAILED (exit $rc): no crash transcript; crash 8.0.6 (Debian trixie) or the debug vmlinux could not be had, or crash failed: see above" >&2' EXIT
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(cd "$here/../../../../../.." && pwd)
 source "$root/../shared/vm/lib.sh"
@@ -19,6 +23,7 @@ out_dir=$here
 if [[ "${1:-}" == --out ]]; then out_dir=$(cd "$2" && pwd); shift 2; fi
 (($#)) || set -- sysrq2 la57 bug panic k612 k612-oops k612-full/vmcore.full.elf
 crash=$(crash_bin)
+"$crash" --version >/dev/null 2>&1 || die "$crash does not run (a broken download? remove $JK_CACHE/crash-trixie to fetch it again)"
 for arg in "$@"; do
 	run=${arg%%/*}
 	file=vmcore.kdump-lzo out=$run-bt.txt
