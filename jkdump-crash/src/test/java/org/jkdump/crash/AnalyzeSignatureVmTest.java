@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The crash signature across dumps made by ../shared/vm: the same crash (sysrq) gives the
  * same signature in the fixture and in a second, independent run; a BUG, a panic from a
- * module and an oops each give another. The runs live under /var/cache/jkdump-vm/runs; a
+ * module and an oops each give another. The runs live under ${JKDUMP_VM_CACHE:-/var/cache/jkdump-vm}/runs; a
  * missing one is made again with run-crash-vm.sh (several minutes under QEMU/TCG), and a
  * run that still cannot be made fails the test. Tagged "vm": Maven runs it in
  * {@code verify}, not in {@code test}.

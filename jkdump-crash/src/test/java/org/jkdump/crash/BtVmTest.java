@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,32 +24,21 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bt beyond the fixtures, on the dumps ../shared/vm made (6.1 sysrq, 5-level paging, BUG()
  * and panic() in the jkcrash module; 6.12 sysrq and module oops), read from the dump alone.
  * Two references, neither of them jkdump: crash 8.0.6 with the debug vmlinux
- * (resources crash/vm/RUN-bt.txt, made by make-vm-bt.sh), frame by frame — function, pc
+ * (resources crash/vm/RUN-bt.txt, made by make-vm-bt.sh; made again into target/crash-vm
+ * when the run on disk is another one than the stored transcript's), frame by frame — function, pc
  * (so the offset), frame address — and register by register in every exception frame;
  * and the call trace the crashing kernel printed itself (the run's vmcore-dmesg.txt, saved
  * by kexec-tools' vmcore-dmesg), which needs no crash at all. Tagged "vm": runs in verify.
  */
 @Tag("vm")
 class BtVmTest {
-    private static final String LZO = "vmcore.kdump-lzo";
-    private static final Pattern RUN_LINE = Pattern.compile("^### RUN: (\\S+) KERNELOFFSET=(\\S*) CRASHTIME=(\\S*)$", Pattern.MULTILINE);
+    private static final String LZO = VmBtTranscripts.LZO;
     private static final Pattern FRAME = Pattern.compile("^\\s*#\\d+ \\[");
     private static final Pattern REGISTER = Pattern.compile("([A-Z][A-Z0-9_]*):\\s+([0-9a-f]+)");
 
-    /** The run's crash transcript, checked to come from the run now on disk (not one made before it). */
-    private static CrashTranscript transcript(String run, String file, Session session) throws IOException {
-        var name = "/crash/vm/" + run + (file.equals(LZO) ? "" : "-" + file) + "-bt.txt";
-        try (var in = BtVmTest.class.getResourceAsStream(name)) {
-            assertThat(in).as("test resource %s (make-vm-bt.sh %s)", name, run).isNotNull();
-            var text = new String(in.readAllBytes());
-            var m = RUN_LINE.matcher(text);
-            assertThat(m.find()).as("%s names its run", name).isTrue();
-            var info = session.dump().vmcoreinfo().orElseThrow();
-            assertThat(m.group(2) + " " + m.group(3))
-                    .as("%s was made from another %s run than the one in %s: run make-vm-bt.sh %s again", name, run, VmRuns.RUNS, run)
-                    .isEqualTo(info.get("KERNELOFFSET").orElse("") + " " + info.get("CRASHTIME").orElse(""));
-            return CrashTranscript.parse(Path.of(name), text);
-        }
+    /** crash's transcript of the run now on disk: the stored one, or one crash makes now ({@link VmBtTranscripts}). */
+    private static CrashTranscript transcript(String run, String file, Session session) throws IOException, InterruptedException {
+        return VmBtTranscripts.of(run, file, session.dump().vmcoreinfo().orElseThrow());
     }
 
     private static BtResult ours(Session s, String cmd) {
