@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * The first step of the capture: the crashed kernel's log as text (vmcore-dmesg.txt), cheap
- * and the most valuable file when the dump itself cannot be saved. This is the seam where the
- * kernel model's printk reader (jkdump-kernel's {@code Printk}) plugs in.
+ * and the most valuable file when the dump itself cannot be saved. {@link VmcoreDmesg} is the
+ * implementation; the interface lets tests make the step fail.
  */
 public interface DmesgWriter {
     /** Writes the log of the kernel in {@code vmcore} to {@code output}; returns the number of lines. */

@@ -2,13 +2,13 @@ package org.jkdump.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jkdump.capture.Capture;
 import org.jkdump.capture.CaptureConfig;
 import org.jkdump.capture.InitramfsBuilder;
 import org.jkdump.capture.KernelModules;
 import org.jkdump.capture.RawVmcoreCopy;
+import org.jkdump.capture.VmcoreDmesg;
 import org.jkdump.capture.RuntimeImage;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kexec.CaptureSizing;
@@ -102,7 +102,7 @@ final class CaptureCommands {
             var conf = CaptureConfig.read(config);
             PrintStream console = System.out;
             Path dir = targetDir != null ? targetDir : conf.target().directoryInCaptureKernel();
-            var result = new Capture(conf, new RawVmcoreCopy(), Optional.empty(), console).run(vmcore, dir);
+            var result = new Capture(conf, new RawVmcoreCopy(), new VmcoreDmesg(), console).run(vmcore, dir);
             console.println(result.statusLine());
             console.flush();
             return result.ok() ? Main.EXIT_OK : Main.EXIT_FAILED;

@@ -81,7 +81,7 @@ final class CrashCommand implements Callable<Integer> {
             var console = System.console();
             if (console == null || !console.isTerminal())
                 return Shell.batch(interp, Shell.readLines(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))), out, err);
-            return Shell.interactive(interp, prefix -> List.of());
+            return Shell.interactive(interp, new org.jkdump.crash.Completions(session)::candidates);
         }
     }
 }

@@ -9,13 +9,14 @@ import java.util.Optional;
  * {@code jkdump analyze}: what went wrong, on one screen. Built from the same helpers as the
  * crash commands: the system data of {@code sys}, the panic (message, oops/BUG line and the
  * function it names), the taint flags decoded, the panicking CPU and task with its
- * registers, the last log lines before the panic, the modules that taint the kernel, a
- * memory summary, and the {@link CrashSignature}.
+ * backtrace as {@code bt} shows it (its registers when it cannot be unwound), the last log
+ * lines before the panic, the modules that taint the kernel, a memory summary, and the
+ * {@link CrashSignature} over the backtrace's crash site.
  */
 public record Analysis(String release, String version, String machine, String crashTime, String uptime,
                        String panicMessage, String panicKind, Optional<String> oopsLine, Optional<String> function,
                        String taintString, List<String> taintFlags, int panicCpu, Optional<PanicTask> task,
-                       Map<String, String> registers, List<String> lastLog, List<TaintingModule> taintingModules,
+                       Map<String, String> registers, List<String> backtrace, List<String> lastLog, List<TaintingModule> taintingModules,
                        String memory, CrashSignature signature) {
 
     /** The task that panicked. */
@@ -35,7 +36,10 @@ public record Analysis(String release, String version, String machine, String cr
         out.printf("%-10s %s%n", "TAINT:", taintFlags.isEmpty() ? "not tainted" : taintString.strip() + " — " + String.join(", ", taintFlags));
         out.printf("%-10s CPU %d%s%n", "TASK:", panicCpu,
                 task.map(t -> String.format(", PID %d \"%s\" (task %016x)", t.pid(), t.comm(), t.address())).orElse(""));
-        if (!registers.isEmpty()) {
+        if (!backtrace.isEmpty()) {
+            out.println("BACKTRACE:");
+            for (var l : backtrace) out.println("  " + l);
+        } else if (!registers.isEmpty()) {
             out.println("REGISTERS:");
             var line = new StringBuilder();
             int n = 0;
@@ -77,6 +81,11 @@ public record Analysis(String release, String version, String machine, String cr
         row(out, "Memory", memory);
         row(out, "Signature", signature.hash() + " [" + signature.kind() + "]");
         out.println("</table>");
+        if (!backtrace.isEmpty()) {
+            out.println("<h2>Backtrace</h2><pre>");
+            for (var l : backtrace) out.println(esc(l));
+            out.println("</pre>");
+        }
         if (!registers.isEmpty()) {
             out.println("<h2>Registers</h2><pre>");
             registers.forEach((k, v) -> out.println(esc(String.format("%3s: %s", k.toUpperCase(), v))));

@@ -45,13 +45,32 @@ public final class Analyzer {
         var memory = String.format("%s total, %s free, %s cached, %s slab", CrashFormat.pagesToSize(mem.totalRam(), ps),
                 CrashFormat.pagesToSize(mem.free(), ps), CrashFormat.pagesToSize(mem.cached(), ps), CrashFormat.pagesToSize(mem.slab(), ps));
         var kind = panic.map(Panic::kind).orElse("no panic message in the log");
-        // until backtraces exist the frames are the function the oops or panic names
-        var frames = panic.flatMap(Panic::function).map(List::of).orElse(List.of());
+        // the signature's frames are the backtrace's crash site; when the task cannot be
+        // unwound, the function the oops or panic line names stands in
+        List<String> frames = List.of();
+        List<String> bt = List.of();
+        try {
+            frames = s.unwinder().backtrace(taskAddr, java.util.OptionalInt.of(cpu)).crashSite(CrashSignature.TOP_FRAMES);
+            bt = backtraceText(s, taskAddr);
+        } catch (org.jkdump.format.JkdumpException e) {
+            // no ORC or an unreadable stack: registers and the log's function remain
+        }
+        if (frames.isEmpty()) frames = panic.flatMap(Panic::function).map(List::of).orElse(List.of());
         return new Analysis(sys.release(), sys.version(), sys.machine(), sys.date(), sys.uptime(),
                 panic.map(Panic::message).orElse("(no panic message found in the log)"), kind,
                 panic.flatMap(Panic::oopsLine), panic.flatMap(Panic::function), taint.kernelString(),
-                taint.set().stream().map(f -> f.letter() + " " + f.meaning()).toList(), cpu, task, regs, last,
+                taint.set().stream().map(f -> f.letter() + " " + f.meaning()).toList(), cpu, task, regs, bt, last,
                 tainting, memory, CrashSignature.of(kind, frames));
+    }
+
+    /** The task's backtrace as {@code bt TASK} prints it. */
+    private static List<String> backtraceText(Session s, long task) {
+        var bt = new org.jkdump.crash.commands.BtCommand(SessionBacktraces::new);
+        var text = new java.io.StringWriter();
+        var out = new java.io.PrintWriter(text);
+        bt.renderText(bt.run(s, bt.parse(List.of(Long.toHexString(task)))), out);
+        out.flush();
+        return text.toString().lines().toList();
     }
 
     static Optional<Taint> taint(Session s) {

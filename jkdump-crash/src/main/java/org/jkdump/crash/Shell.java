@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
@@ -53,10 +52,10 @@ public final class Shell {
     }
 
     /**
-     * The interactive shell. {@code words} gives completion candidates for arguments (symbol
-     * and struct names) from what the user has typed so far.
+     * The interactive shell. {@code words} gives completion candidates for an argument of a
+     * command (symbol and struct names, {@link Completions}) from what the user has typed so far.
      */
-    public static int interactive(Interpreter interp, Function<String, List<String>> words) throws IOException {
+    public static int interactive(Interpreter interp, java.util.function.BiFunction<String, String, List<String>> words) throws IOException {
         try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
             var reader = LineReaderBuilder.builder()
                     .terminal(terminal)
@@ -87,13 +86,15 @@ public final class Shell {
         return 0;
     }
 
-    private static Completer completer(CommandRegistry registry, Function<String, List<String>> words) {
+    static Completer completer(CommandRegistry registry, java.util.function.BiFunction<String, String, List<String>> words) {
         return (reader, parsed, candidates) -> {
             if (parsed.wordIndex() == 0) {
                 for (var n : registry.allNames()) candidates.add(new Candidate(n));
                 return;
             }
-            for (var w : words.apply(parsed.word())) candidates.add(new Candidate(w));
+            var prefix = parsed.word().substring(0, Math.min(parsed.wordCursor(), parsed.word().length()));
+            // members complete as struct.member: no space after a candidate that ends the struct's name
+            for (var w : words.apply(parsed.words().getFirst(), prefix)) candidates.add(new Candidate(w, w, null, null, null, null, true));
         };
     }
 

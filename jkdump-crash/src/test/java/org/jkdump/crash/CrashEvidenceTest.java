@@ -84,6 +84,57 @@ class CrashEvidenceTest {
     }
 
     @Test
+    void filesOfTheMarkerProcessMatchWithPaths() {
+        // paths cross the devtmpfs mount at /dev and the data disk at /data
+        CrashTranscript.assertSameLines("files 143", run("files 143"), crash.section("files 143").lines());
+    }
+
+    @Test
+    void vmOfTheMarkerProcessWalksTheMapleTreeLikeCrash() {
+        CrashTranscript.assertSameLines("vm 143", run("vm 143"), crash.section("vm 143").lines());
+    }
+
+    @Test
+    void vtopOfAUserAddressWalksTheTasksPageTables() {
+        // crash.full-elf.txt comes from the run this fixture was made from; user pages are gone
+        // from the fixture (-d 31) but the page tables and struct pages are kernel memory
+        var full = CrashTranscript.of("kdump-sysrq").file().resolveSibling("crash.full-elf.txt");
+        var theirs = CrashTranscript.parse(full, Fixtures.text("kdump-sysrq", "crash.full-elf.txt")).section("vtop -c 143 0x400000");
+        CrashTranscript.assertSameLines("vtop -c 143 0x400000", run("vtop -c 143 0x400000"), theirs.lines());
+    }
+
+    @Test
+    void searchOfUserSpaceFindsNothingWhenTheDumpHasNoUserPages() {
+        try {
+            run("set 143");
+            assertThat(run("search -u -c JKDUMP-MARKER")).isEqualTo(crash.section("search -u -c JKDUMP-MARKER").lines()).isEmpty();
+        } finally {
+            run("set -p");
+        }
+    }
+
+    @Test
+    void foreachBtOverEveryTaskIsIdentical() {
+        CrashTranscript.assertSameLines("foreach bt", run("foreach bt"), crash.section("foreach bt").lines());
+    }
+
+    @Test
+    void foreachSelectsTasksByNameStateAndKindAndKeepsTheContext() {
+        CrashTranscript.assertSameLines("foreach markerproc files", run("foreach markerproc files"), crash.section("files 143").lines());
+        var running = run("foreach RU task -R pid").stream().filter(l -> l.startsWith("PID:")).toList();
+        assertThat(running).hasSize(3).allMatch(l -> l.contains("swapper/") || l.contains("\"init\""));
+        assertThat(run("foreach user vm").stream().filter(l -> l.startsWith("PID:")).count())
+                .isEqualTo(run("ps -u").size() - 1);
+        assertThat(run("set").getFirst()).isEqualTo("    PID: 1");
+    }
+
+    @Test
+    void kmemSlabSummaryMatchesEveryCache() {
+        // ALLOCATED needs every cpu slab's lockless freelist, decoded through the hardened pointers
+        CrashTranscript.assertSameLines("kmem -s", run("kmem -s"), crash.section("kmem -s").lines());
+    }
+
+    @Test
     void setChangesTheContextAndShowsItAsCrash() {
         try {
             CrashTranscript.assertSameLines("set 143", run("set 143"), crash.section("set 143").lines());
@@ -110,5 +161,9 @@ class CrashEvidenceTest {
             assertThat(t.comm()).isEqualTo("init");
         });
         assertThat(a.panicCpu()).isEqualTo(1);
+        // the report's backtrace is bt's, and the signature hashes its crash site past the kexec path
+        CrashTranscript.assertSameLines("analyze backtrace", a.backtrace(), crash.section("bt").lines());
+        assertThat(a.signature().frames()).containsExactly("sysrq_handle_crash", "__handle_sysrq.cold", "write_sysrq_trigger",
+                "proc_reg_write", "vfs_write");
     }
 }

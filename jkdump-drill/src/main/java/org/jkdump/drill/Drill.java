@@ -43,7 +43,7 @@ public final class Drill {
         m.put("JKDUMP-DRILL: MODE first", "boot-first-kernel");
         m.put("JKDUMP-DRILL: SETUP-DONE", "first-kernel-setup");
         m.put("JKDUMP-DRILL: ARMED", "arm (jkdump load)");
-        m.put("JKDUMP-DRILL: CRASH-NOW", "start-processes");
+        m.put("JKDUMP-DRILL: CRASH-NOW", "status --json, start processes");
         m.put("JKDUMP-CAPTURE-INIT: start", "crash-and-capture-kernel-boot");
         m.put(CaptureResult.STATUS_PREFIX, "capture (jkdump capture)");
         return m;
@@ -87,7 +87,7 @@ public final class Drill {
             throw new DrillException("capture", "the capture kernel reported a failed capture: " + status, console.tail(30));
         Path dumps = extract(images, dir, console);
         phase("extract (debugfs rdump)", "host");
-        var report = DrillReport.build(options, kernel.release(), dir, dumps, images, console, phases, log);
+        var report = DrillReport.build(options, dir, dumps, images, console);
         phase("report", "host");
         if (!options.keep()) {
             try {
@@ -101,7 +101,8 @@ public final class Drill {
 
     private GuestConsole boot(DebianKernel kernel, GuestImages.Built images, Path dir) {
         Path consoleLog = dir.resolve("console.log");
-        String cmdline = "console=ttyS0,115200 crashkernel=" + options.crashkernel() + " panic=5 jk.crash=" + options.crash();
+        String cmdline = "console=ttyS0,115200 crashkernel=" + options.crashkernel() + " panic=5 jk.crash=" + options.crash()
+                + (options.classic() ? " jk.classic=1" : "");
         var cmd = List.of("qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-cpu", "qemu64", "-m", options.mem(), "-smp", "2",
                 "-kernel", kernel.vmlinuz().toString(), "-initrd", images.firstInitrd().toString(), "-append", cmdline,
                 "-drive", "file=" + images.dataDisk() + ",format=raw,if=virtio",
@@ -121,9 +122,14 @@ public final class Drill {
                     for (String line : console.poll()) {
                         if (line.contains("JKDUMP-DRILL: FAILED"))
                             throw new DrillException(pending.isEmpty() ? "guest" : pending.getFirst().getValue(), line.strip(), console.tail(30));
-                        while (!pending.isEmpty() && line.contains(pending.getFirst().getKey())) {
-                            phase(pending.getFirst().getValue(), pending.getFirst().getKey());
-                            pending.removeFirst();
+                        int hit = -1;
+                        for (int i = 0; i < pending.size() && hit < 0; i++) if (line.contains(pending.get(i).getKey())) hit = i;
+                        if (hit >= 0) {
+                            // a marker line can be lost when the crash stops the serial port mid-line:
+                            // the phases up to the one seen are then timed together
+                            var names = new ArrayList<String>();
+                            for (int i = 0; i <= hit; i++) names.add(pending.removeFirst().getValue());
+                            phase(String.join(" + ", names), line.strip());
                             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
                         }
                     }

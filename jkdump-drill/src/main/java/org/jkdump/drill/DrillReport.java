@@ -2,80 +2,99 @@ package org.jkdump.drill;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.regex.Pattern;
-import org.jkdump.format.CpuState;
+import org.jkdump.crash.Analyzer;
+import org.jkdump.crash.Session;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.JkdumpException;
+import org.jkdump.kernel.helpers.Tasks;
 
 /**
- * What the drill found, from the dump it brought back: the dump's facts (as {@code jkdump
- * info} shows them), the crashed kernel's log tail and panic line, the processes the drill
- * started with what the dump shows of them, the capture's status line, the initramfs sizes
- * and the time of each phase. {@code jkdump analyze} replaces the dump part when it lands.
+ * What the drill found, from the dump it brought back: {@code jkdump analyze}'s one-screen
+ * report, the log lines that say how the kernel died, the processes the drill's /init started
+ * as the dump's task list shows them (the console only says which pids to look for), the
+ * capture's status line, the initramfs sizes, the time of each phase and where the dump is.
+ *
+ * @param analysis   {@code jkdump analyze}'s text report of the dump
+ * @param crashLines the dump's log lines that name the crash (sysrq, oops, BUG, RIP, panic)
+ * @param userTasks  the dump's user-space tasks (with an mm), as "PID PPID ST COMM"
  */
-public record DrillReport(Path runDir, Path dump, long dumpBytes, String format, String release, String crashTime,
-                          List<String> cpus, String crashType, List<String> logTail, Optional<String> panicLine, String logSource,
-                          List<GuestProcess> processes, String captureStatus, long captureInitramfsBytes,
-                          long captureUnpackedBytes, List<Phase> phases, double totalSeconds) {
+public record DrillReport(Path runDir, Path dump, long dumpBytes, String format, Optional<Path> dmesgFile, String crashType,
+                          String analysis, List<String> crashLines, List<GuestProcess> processes, List<String> userTasks,
+                          String captureStatus, long captureInitramfsBytes, long captureUnpackedBytes,
+                          List<Phase> phases, double totalSeconds) {
 
-    /** A process the drill's /init started, and what the dump shows of it. */
-    public record GuestProcess(String name, int pid, String args, String inDump) {
+    /**
+     * A process the drill's /init started (name and pid from its console line) and what the
+     * dump shows of it.
+     *
+     * @param inDump the dump's task of that pid ("comm pid N state S"), or why there is none
+     * @param marker for drill-marker: where its heap text is in the dump's bytes
+     */
+    public record GuestProcess(String name, int pid, String args, String inDump, Optional<String> marker) {
+        /** Whether the dump's task list has this pid under the expected command name. */
+        public boolean foundInDump() {
+            return inDump.startsWith("comm " + name + " ");
+        }
     }
 
+    /** Log lines that say how the kernel died (sysrq, oops, BUG, the faulting RIP, the panic). */
+    private static final Pattern CRASH_LINE = Pattern.compile(
+            "sysrq: Trigger a crash|BUG: |Oops: |kernel BUG at|RIP: 0010:|Kernel panic - not syncing|jkdrill: ");
     private static final Pattern PROCESS = Pattern.compile("JKDUMP-DRILL: PROCESS (\\S+) pid=(\\d+)(?: args=(\\S+))?");
 
     DrillReport withPhases(List<Phase> p, double total) {
-        return new DrillReport(runDir, dump, dumpBytes, format, release, crashTime, cpus, crashType, logTail, panicLine, logSource,
-                processes, captureStatus, captureInitramfsBytes, captureUnpackedBytes, p, total);
+        return new DrillReport(runDir, dump, dumpBytes, format, dmesgFile, crashType, analysis, crashLines, processes, userTasks,
+                captureStatus, captureInitramfsBytes, captureUnpackedBytes, p, total);
     }
 
-    static DrillReport build(DrillOptions options, String release, Path runDir, Path dumps, GuestImages.Built images,
-                             GuestConsole console, List<Phase> phases, PrintWriter log) {
-        Path vmcore;
-        try (var s = Files.walk(dumps)) {
-            vmcore = s.filter(p -> p.getFileName().toString().equals("vmcore")).findFirst()
-                    .orElseThrow(() -> new DrillException("report", "no complete 'vmcore' under " + dumps
-                            + " (a vmcore-incomplete means the capture was cut short)", console.tail(20)));
-        } catch (IOException e) {
-            throw new JkdumpException(dumps + ": cannot list: " + e.getMessage(), e);
-        }
-        try (var dump = DumpFiles.open(vmcore)) {
-            var d = dump.describe();
-            var vi = dump.vmcoreinfo();
-            String rel = vi.flatMap(v -> v.osRelease()).orElse("(no VMCOREINFO)");
-            OptionalLong ct = vi.map(v -> v.crashTime()).orElse(OptionalLong.empty());
-            var cpus = new ArrayList<String>();
-            for (CpuState c : dump.cpuStates())
-                cpus.add(String.format("CPU %d pid %d RIP %016x RSP %016x", c.cpu(), c.pid(), c.registers().rip(), c.registers().rsp()));
-            var logLines = DumpLog.read(dump);
-            var panic = logLines.stream().filter(l -> l.contains("Kernel panic - not syncing")).reduce((a, b) -> b);
+    static DrillReport build(DrillOptions options, Path runDir, Path dumps, GuestImages.Built images, GuestConsole console) {
+        Path vmcore = find(dumps, "vmcore").orElseThrow(() -> new DrillException("report", "no complete 'vmcore' under " + dumps
+                + " (a vmcore-incomplete means the capture was cut short)", console.tail(20)));
+        var dmesg = find(dumps, "vmcore-dmesg.txt");
+        try (var session = new Session(DumpFiles.open(vmcore))) {
+            String format = session.dump().describe().format().text();
+            var sw = new StringWriter();
+            try (var pw = new PrintWriter(sw)) {
+                Analyzer.analyze(session).renderText(pw);
+            }
+            var crashLines = session.log().stream().map(Session.LogLine::text).filter(l -> CRASH_LINE.matcher(l).find()).toList();
+            var tasks = session.tasks();
             var processes = new ArrayList<GuestProcess>();
             for (String line : console.all()) {
                 var m = PROCESS.matcher(line);
                 if (!m.find()) continue;
                 int pid = Integer.parseInt(m.group(2));
-                String inDump = m.group(1).equals("drill-marker")
-                        ? findMarker(vmcore, "JKDRILL-MARKER pid=" + pid + "\0")
-                        : "not checked (the task list needs jkdump analyze)";
-                processes.add(new GuestProcess(m.group(1), pid, m.group(3) == null ? "" : m.group(3), inDump));
+                String inDump = Tasks.byPid(tasks, pid)
+                        .map(t -> String.format("comm %s pid %d state %s", t.comm(), t.pid(), Tasks.stateLetters(t.state())))
+                        .orElse("pid " + pid + " NOT in the dump's task list");
+                Optional<String> marker = m.group(1).equals("drill-marker")
+                        ? Optional.of(findMarker(vmcore, "JKDRILL-MARKER pid=" + pid + "\0")) : Optional.empty();
+                processes.add(new GuestProcess(m.group(1), pid, m.group(3) == null ? "" : m.group(3), inDump, marker));
             }
-            return new DrillReport(runDir, vmcore, Files.size(vmcore), d.format().text(), rel,
-                    ct.isPresent() ? Instant.ofEpochSecond(ct.getAsLong()).toString() : "(unknown)", cpus, options.crash(),
-                    logLines.subList(Math.max(0, logLines.size() - 25), logLines.size()), panic,
-                    "printk ring buffer in the dump (VMCOREINFO offsets)",
-                    processes, console.find("JKDUMP-CAPTURE:").orElse(""), images.capture().compressedBytes(),
-                    images.capture().unpackedBytes(), phases, 0);
+            var userTasks = tasks.stream().filter(t -> !t.kernelThread())
+                    .map(t -> String.format("%5d %5d %-2s %s", t.pid(), t.ppid(), Tasks.stateLetters(t.state()), t.comm())).toList();
+            return new DrillReport(runDir, vmcore, Files.size(vmcore), format, dmesg, options.crash(), sw.toString(), crashLines,
+                    processes, userTasks, console.find("JKDUMP-CAPTURE:").orElse(""), images.capture().compressedBytes(),
+                    images.capture().unpackedBytes(), List.of(), 0);
         } catch (IOException e) {
             throw new JkdumpException(vmcore + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Path> find(Path dir, String name) {
+        try (var s = Files.walk(dir)) {
+            return s.filter(p -> p.getFileName().toString().equals(name)).findFirst();
+        } catch (IOException e) {
+            throw new JkdumpException(dir + ": cannot list: " + e.getMessage(), e);
         }
     }
 
@@ -100,7 +119,7 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
                 }
                 if (off + window >= size) break;
             }
-            return count == 0 ? "marker text NOT found in the dump"
+            return count == 0 ? "heap marker NOT found in the dump's bytes"
                     : String.format("heap marker found %d times (first at file offset 0x%x)", count, first);
         }
     }
@@ -108,20 +127,24 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
     /** The report as text. */
     public String render() {
         var sb = new StringBuilder();
-        sb.append("jkdump drill report\n===================\n");
-        sb.append(String.format("%-18s %s%n", "crash:", crashType));
-        sb.append(String.format("%-18s %s%n", "kernel:", release));
-        sb.append(String.format("%-18s %s (%s, %,d bytes)%n", "dump:", dump, format, dumpBytes));
-        sb.append(String.format("%-18s %s%n", "crash time:", crashTime));
-        sb.append(String.format("%-18s %s%n", "panic:", panicLine.map(String::strip).orElse("(no 'Kernel panic' line in the log)")));
-        for (String c : cpus) sb.append(String.format("%-18s %s%n", "", c));
-        sb.append(String.format("%-18s %s%n", "capture:", captureStatus));
-        sb.append(String.format("%-18s %.1f MiB (%.1f MiB unpacked)%n", "capture initramfs:", captureInitramfsBytes / 1048576.0,
+        sb.append("jkdump drill report: --crash ").append(crashType).append('\n');
+        sb.append("=".repeat(40)).append('\n');
+        sb.append(String.format("%-10s %s (%s, %,d bytes)%n", "DUMP:", dump, format, dumpBytes));
+        sb.append(String.format("%-10s %s%n", "DMESG:", dmesgFile.map(Path::toString).orElse("(no vmcore-dmesg.txt saved)")));
+        sb.append(String.format("%-10s %s%n", "CAPTURE:", captureStatus));
+        sb.append(String.format("%-10s %.1f MiB (%.1f MiB unpacked)%n", "INITRAMFS:", captureInitramfsBytes / 1048576.0,
                 captureUnpackedBytes / 1048576.0));
-        sb.append("\nprocesses the drill started:\n");
-        for (var p : processes) sb.append(String.format("  %-13s pid %-5d %-6s %s%n", p.name(), p.pid(), p.args(), p.inDump()));
-        sb.append("\nlog tail (").append(logSource).append("):\n");
-        for (String l : logTail) sb.append("  ").append(l).append('\n');
+        sb.append("\njkdump analyze:\n");
+        analysis.lines().forEach(l -> sb.append("  ").append(l).append('\n'));
+        sb.append("\nhow it crashed (the dump's log):\n");
+        for (String l : crashLines) sb.append("  ").append(l).append('\n');
+        sb.append("\nprocesses the drill started, found in the dump's task list:\n");
+        for (var p : processes) {
+            sb.append(String.format("  %-13s pid %-5d %-6s -> %s%n", p.name(), p.pid(), p.args(), p.inDump()));
+            p.marker().ifPresent(m -> sb.append(String.format("  %-13s %s%n", "", m)));
+        }
+        sb.append("\nuser tasks in the dump (PID PPID ST COMM):\n");
+        for (String t : userTasks) sb.append("  ").append(t).append('\n');
         sb.append("\nphases:\n");
         for (var p : phases) sb.append(String.format("  %-44s %7.1f s%n", p.name(), p.seconds()));
         sb.append(String.format("  %-44s %7.1f s%n", "total", totalSeconds));

@@ -9,45 +9,68 @@ import org.jkdump.crash.CrashFormat;
 import org.jkdump.crash.Getopt;
 import org.jkdump.crash.Session;
 import org.jkdump.crash.UsageException;
+import org.jkdump.crash.CommandException;
+import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.helpers.MemInfo;
+import org.jkdump.kernel.helpers.Slabs;
 
 /**
  * {@code kmem -i}: the memory summary (total, free, used, shared, buffers, cached, slab,
- * huge pages, swap, commit limit and committed).
+ * huge pages, swap, commit limit and committed); {@code kmem -s}: the SLUB caches with their
+ * object size, objects in use and in total, slabs and slab size ({@link Slabs}).
  */
 public final class KmemCommand implements CrashCommand<KmemCommand.Options, KmemCommand.Result> {
+    /** @param info -i; otherwise -s */
     public record Options(boolean info) {
     }
 
-    public record Result(MemInfo info, int pageSize) {
+    /** {@code info} for -i, {@code caches} for -s; the other is empty. */
+    public record Result(Optional<MemInfo> info, int pageSize, List<Slabs.Cache> caches) {
     }
 
     @Override
     public CommandSpec spec() {
-        return CommandSpec.of("kmem", "kmem -i", "kernel memory",
+        return CommandSpec.of("kmem", "kmem -i | -s", "kernel memory",
                 """
                 -i  memory usage summary as crash prints it: pages, size and percentage of
                     total for free, used, shared, buffers, cached and slab memory, huge pages,
                     swap, and the overcommit limit against committed memory.
-                  crash> kmem -i""");
+                -s  the SLUB caches: struct kmem_cache, object size, objects allocated and in
+                    total, slabs, slab size and name (ALLOCATED is "?" when a slab the count
+                    needs is missing from the dump)
+                  crash> kmem -i
+                  crash> kmem -s""");
     }
 
     @Override
     public Options parse(List<String> args) {
-        var g = Getopt.parse("kmem", args, "i");
-        if (!g.has('i')) throw new UsageException("kmem", "-i is required (other kmem options are not supported yet)");
-        return new Options(true);
+        var g = Getopt.parse("kmem", args, "is");
+        if (g.has('i') == g.has('s')) throw new UsageException("kmem", "one of -i and -s is needed (other kmem options are not supported yet)");
+        return new Options(g.has('i'));
     }
 
     @Override
     public Result run(Session session, Options o) {
         var k = session.kernel();
-        return new Result(MemInfo.read(k), k.memory().physical().pageSize());
+        int ps = k.memory().physical().pageSize();
+        if (o.info()) return new Result(Optional.of(MemInfo.read(k)), ps, List.of());
+        try {
+            return new Result(Optional.empty(), ps, Slabs.all(k));
+        } catch (JkdumpException e) {
+            throw new CommandException(e.getMessage(), e);
+        }
     }
 
     @Override
     public void renderText(Result r, PrintWriter out) {
-        info(r.info(), r.pageSize(), out);
+        if (r.info().isPresent()) {
+            info(r.info().get(), r.pageSize(), out);
+            return;
+        }
+        out.println("CACHE             OBJSIZE  ALLOCATED     TOTAL  SLABS  SSIZE  NAME");
+        for (var c : r.caches())
+            out.printf("%016x %8d  %9s  %8d  %5d  %4dk  %s%n", c.address(), c.objectSize(),
+                    c.allocated() < 0 ? "?" : Long.toString(c.allocated()), c.total(), c.slabs(), c.slabSize() / 1024, c.name());
     }
 
     private static void info(MemInfo m, int ps, PrintWriter out) {

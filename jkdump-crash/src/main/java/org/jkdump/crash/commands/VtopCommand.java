@@ -21,7 +21,8 @@ import org.jkdump.kernel.x86.PageTableLevel;
  * {@code struct page} of the physical page.
  */
 public final class VtopCommand implements CrashCommand<VtopCommand.Options, VtopCommand.Result> {
-    public record Options(List<String> addresses) {
+    /** @param task {@code -c PID|TASK}: whose user space; empty for the context task */
+    public record Options(List<String> addresses, boolean user, boolean kernel, Optional<String> task) {
     }
 
     /** One entry of the walk: level, the physical address it was read from, its value. */
@@ -35,7 +36,8 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
      * @param page     the {@code struct page} of the physical page, when it could be read
      */
     public record Translation(long vaddr, long paddr, long topTable, List<Entry> entries, long pageSize,
-                              long pageBase, List<String> leafFlags, Optional<PageStruct> page) {
+                              long pageBase, List<String> leafFlags, Optional<PageStruct> page, boolean user,
+                              Optional<org.jkdump.kernel.helpers.Vmas.Vma> vma) {
     }
 
     public record Result(List<Translation> translations) {
@@ -43,11 +45,12 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
 
     @Override
     public CommandSpec spec() {
-        return CommandSpec.of("vtop", "vtop [-k] address ...", "virtual to physical",
+        return CommandSpec.of("vtop", "vtop [-c pid | taskp] [-u|-k] address ...", "virtual to physical",
                 """
                 Translates kernel virtual addresses (the image, the direct map, vmalloc,
                 vmemmap, modules) by walking the kernel's page tables, showing every entry,
-                the mapping page's flags and its struct page.
+                the mapping page's flags and its struct page. A user address (or -u) walks the
+                context task's page tables (-c PID or task: another task's) and shows its VMA.
                   crash> vtop ffffffffb85fb000
                   crash> vtop init_uts_ns""").asMinimal();
     }
@@ -55,10 +58,9 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
     @Override
     public Options parse(List<String> args) {
         var g = Getopt.parse("vtop", args, "kuc:");
-        if (g.has('u') || g.has('c'))
-            throw new UsageException("vtop", "user addresses (-u, -c PID) are not supported yet");
+        if (g.has('u') && g.has('k')) throw new UsageException("vtop", "-u and -k exclude each other");
         if (g.operands().isEmpty()) throw new UsageException("vtop", "an address is needed");
-        return new Options(g.operands());
+        return new Options(g.operands(), g.has('u') || g.has('c'), g.has('k'), g.value('c'));
     }
 
     @Override
@@ -68,9 +70,27 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
         var out = new ArrayList<Translation>();
         for (var a : o.addresses()) {
             long vaddr = Addresses.parse(session, a);
-            if (vaddr >= 0)
-                throw new CommandException("%x: a user address: user-space translation (vtop -c PID) is not supported yet".formatted(vaddr));
-            var walk = mem.walk(vaddr);
+            boolean user = o.user() || (vaddr >= 0 && !o.kernel());
+            org.jkdump.kernel.x86.PageWalk walk;
+            Optional<org.jkdump.kernel.helpers.Vmas.Vma> vma = Optional.empty();
+            long top = mem.layout().topTable();
+            if (user) {
+                if (vaddr < 0) throw new CommandException("%x: not a user address".formatted(vaddr));
+                var task = o.task().map(w -> TaskCommand.find(session, w))
+                        .orElseGet(() -> session.tasks().stream().filter(t -> t.address() == session.context()).findFirst().orElseThrow());
+                if (task.mm() == 0) throw new CommandException("PID %d is a kernel thread: it has no user space".formatted(task.pid()));
+                long pgd = kernel.object("struct mm_struct", task.mm()).member("pgd").asUnsigned();
+                top = pgd;
+                try {
+                    walk = mem.forPageTable(pgd).walk(vaddr);
+                    vma = org.jkdump.kernel.helpers.Vmas.of(kernel, task.mm()).stream()
+                            .filter(v -> Long.compareUnsigned(vaddr, v.start()) >= 0 && Long.compareUnsigned(vaddr, v.end()) < 0).findFirst();
+                } catch (JkdumpException e) {
+                    throw new CommandException("%x: %s".formatted(vaddr, e.getMessage()), e);
+                }
+            } else {
+                walk = mem.walk(vaddr);
+            }
             var entries = walk.entries().stream().map(e -> new Entry(e.level().name(), e.address(), e.value())).toList();
             Optional<PageStruct> page;
             try {
@@ -78,8 +98,8 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
             } catch (JkdumpException e) {
                 page = Optional.empty();  // vtop still shows the walk; the page line is left out
             }
-            out.add(new Translation(vaddr, walk.paddr(), mem.layout().topTable(), entries, walk.pageSize(),
-                    walk.paddr() & -walk.pageSize(), walk.leaf().flagNames(), page));
+            out.add(new Translation(vaddr, walk.paddr(), top, entries, walk.pageSize(),
+                    walk.paddr() & -walk.pageSize(), walk.leaf().flagNames(), page, user, vma));
         }
         return new Result(out);
     }
@@ -90,22 +110,30 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
         for (var t : r.translations()) {
             if (!first) out.println();
             first = false;
-            out.println("VIRTUAL           PHYSICAL        ");
-            out.println(String.format("%-16x  %-16x", t.vaddr(), t.paddr()));
+            // a user address gets a narrower column, and every entry as an entry (crash's uvtop)
+            int width = t.user() ? 10 : 16;
+            out.println(String.format("%-" + width + "s  %-16s", "VIRTUAL", "PHYSICAL"));
+            out.println(String.format("%-" + width + "x  %-16x", t.vaddr(), t.paddr()));
             out.println();
-            out.println(String.format("PGD DIRECTORY: %x", t.topTable()));
+            if (!t.user()) out.println(String.format("PGD DIRECTORY: %x", t.topTable()));
             for (var e : t.entries()) {
                 // crash shows the kernel's top-level entry by value only, as the page directory
-                if (e.level().equals(PageTableLevel.PGD.name())) out.println(String.format("PAGE DIRECTORY: %x", e.value()));
+                if (!t.user() && e.level().equals(PageTableLevel.PGD.name())) out.println(String.format("PAGE DIRECTORY: %x", e.value()));
                 else out.println(String.format("%6s: %x => %x", e.level(), e.address(), e.value()));
             }
-            var size = t.pageSize() == 1L << 30 ? "  (1GB)" : t.pageSize() == 2L << 20 ? "  (2MB)" : "";
+            var size = t.pageSize() == 1L << 30 ? "  (1GB)" : t.pageSize() == 2L << 20 ? "  (2MB)" : t.user() ? "  " : "";
             out.println(String.format("  PAGE: %x%s", t.pageBase(), size));
             out.println();
             long leaf = t.entries().getLast().value();
             var pte = Long.toHexString(leaf);
             out.println(center("PTE", pte.length()) + "  PHYSICAL  FLAGS");
             out.println(String.format("%s  %8x  (%s)", pte, t.pageBase(), String.join("|", t.leafFlags())));
+            if (t.vma().isPresent()) {
+                var v = t.vma().get();
+                out.println();
+                out.println("      VMA           START       END     FLAGS FILE");
+                out.println(String.format("%016x %10x %10x %x %s", v.address(), v.start(), v.end(), v.flags(), v.file()));
+            }
             if (t.page().isPresent()) {
                 var p = t.page().get();
                 out.println();

@@ -30,12 +30,21 @@ cat /sys/kernel/kexec_crash_size > /data/samples/kexec_crash_size.txt
 cat /proc/cmdline > /data/samples/proc-cmdline.txt
 JK="/opt/jkdump/runtime/bin/java @JAVA_FLAGS@ -jar /opt/jkdump/jkdump.jar"
 say "SETUP-DONE uptime=$(up)"
-$JK status --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img
 t0=$(up)
-$JK load --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img --reuse-cmdline --append "panic=5" ||
+CLASSIC=""
+if [ "$(arg jk.classic 0)" = 1 ]; then
+	# kexec_load with jkdump's own core header and purgatory (issue 8): record what it loads
+	CLASSIC=--classic
+	$JK load --classic --dry-run --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img --reuse-cmdline --append "panic=5" \
+		> /data/samples/jkdump-load-classic-dry-run.txt 2>&1 || fail "jkdump load --classic --dry-run"
+	cat /data/samples/jkdump-load-classic-dry-run.txt
+	cat /proc/iomem > /data/samples/proc-iomem-classic.txt
+fi
+$JK load $CLASSIC --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img --reuse-cmdline --append "panic=5" ||
 	fail "jkdump load"
 say "ARMED kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) load_seconds=$(awk -v a="$t0" -v b="$(up)" 'BEGIN{printf "%.2f", b-a}')"
 $JK status --json --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img > /data/samples/jkdump-status.json 2>&1
+cat /data/samples/jkdump-status.json
 /bin/drill-marker /data/drill-open.txt /data/drill-mmap.bin &
 say "PROCESS drill-marker pid=$!"
 sleep 31337 &
@@ -52,9 +61,11 @@ oops|bug|panic)
 	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
 	echo 1 > /proc/sys/kernel/panic_on_oops
 	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 1 # let the serial port send that line: the crash stops the tty from draining
 	echo "$CRASH" > /proc/jkdrill ;;
 *)
 	say "CRASH-NOW type=sysrq uptime=$(up)"
+	sleep 1
 	echo c > /proc/sysrq-trigger ;;
 esac
 fail "still alive after the crash trigger"

@@ -48,9 +48,38 @@ public record PageStruct(long address, long physical, long flags, long mapping, 
         long flags = mem.u64(page + need(info.offset("page", "flags"), "OFFSET(page.flags)"));
         long mapping = mem.u64(page + need(info.offset("page", "mapping"), "OFFSET(page.mapping)"));
         int refcount = mem.s32(page + need(info.offset("page", "_refcount"), "OFFSET(page._refcount)"));
-        OptionalLong index = info.offset("page", "index").isPresent()
-                ? OptionalLong.of(mem.u64(page + info.offset("page", "index").getAsLong())) : OptionalLong.empty();
-        return new PageStruct(page, pfn * pageSize, flags, mapping, index, refcount, names(info, flags));
+        var indexOffset = info.offset("page", "index").isPresent() ? info.offset("page", "index") : btfOffset(kernel, "index");
+        OptionalLong index = indexOffset.isPresent() ? OptionalLong.of(mem.u64(page + indexOffset.getAsLong())) : OptionalLong.empty();
+        var known = btfFlags(kernel);
+        return new PageStruct(page, pfn * pageSize, flags, mapping, index, refcount, names(known.isEmpty() ? knownFlags(info) : known, flags));
+    }
+
+    /** VMCOREINFO leaves page.index out since 6.x; the kernel's BTF has it. */
+    private static OptionalLong btfOffset(Kernel kernel, String member) {
+        try {
+            var types = kernel.types();
+            var loc = types.findMember(types.struct("page"), member);
+            return loc.isPresent() ? OptionalLong.of(loc.get().byteOffset()) : OptionalLong.empty();
+        } catch (JkdumpException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /**
+     * Every page flag, from BTF's {@code enum pageflags} (VMCOREINFO names only a few): the
+     * first name declared for a bit wins, as aliases (PG_checked, PG_swapcache, PG_readahead)
+     * come after the flags they share a bit with. Empty without BTF.
+     */
+    static Map<Integer, String> btfFlags(Kernel kernel) {
+        var bits = new TreeMap<Integer, String>();
+        try {
+            if (kernel.types().find("enum pageflags").orElse(null) instanceof org.jkdump.kernel.btf.BtfType.Enum e)
+                for (var v : e.values())
+                    if (v.name().startsWith("PG_") && v.value() >= 0 && v.value() < 64) bits.putIfAbsent((int) v.value(), v.name().substring(3));
+        } catch (JkdumpException ex) {
+            return Map.of();
+        }
+        return bits;
     }
 
     /** The bit numbers VMCOREINFO gives for page flags ({@code NUMBER(PG_lru)=4} and, as a mask, PG_head). */
@@ -73,9 +102,9 @@ public record PageStruct(long address, long physical, long flags, long mapping, 
         return bits;
     }
 
-    private static List<String> names(VmcoreInfo info, long flags) {
+    private static List<String> names(Map<Integer, String> known, long flags) {
         var out = new ArrayList<String>();
-        for (var e : knownFlags(info).entrySet())
+        for (var e : known.entrySet())
             if ((flags & (1L << e.getKey())) != 0) out.add(e.getValue());
         return out;
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.KObject;
 import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.MissingVirtualPageException;
 
 /**
  * The task list (drgn's {@code for_each_task}): every thread of every thread group reached
@@ -42,17 +43,32 @@ public final class Tasks {
         var seen = new HashSet<Long>();
         var tasks = new ArrayList<Task>();
         var threadsMember = Access.object(k, "struct task_struct", initTask).hasMember("thread_node") ? "thread_node" : "thread_group";
-        long leader = initTask;
-        do {
-            if (!seen.add(leader)) break;
-            long group = leader;
-            forEachThread(k, leader, threadsMember, t -> {
-                if (tasks.size() >= MAX_TASKS) throw new JkdumpException("task list at " + Long.toHexString(initTask) + " has more than " + MAX_TASKS + " entries: corrupt");
-                if (t == group || seen.add(t)) tasks.add(read(k, t));
-            });
-            long next = Access.object(k, "struct task_struct", leader).member("tasks.next").asUnsigned();
-            leader = KObject.containerOf(k.types(), k.memory(), next, "struct task_struct", "tasks").address();
-        } while (leader != initTask);
+        // Forward along init_task.tasks; a thread-group leader whose task_struct the dump lacks
+        // (makedumpfile 1.7.2 drops some slab pages of 6.12 kernels) ends that walk, and the
+        // rest of the ring is then walked backwards from init_task up to the gap.
+        for (String direction : List.of("tasks.next", "tasks.prev")) {
+            long leader = initTask;
+            boolean gap = false;
+            do {
+                if (!seen.add(leader) && leader != initTask) break;
+                if (leader != initTask || direction.equals("tasks.next")) {
+                    long group = leader;
+                    try {
+                        forEachThread(k, leader, threadsMember, t -> {
+                            if (tasks.size() >= MAX_TASKS) throw new JkdumpException("task list at " + Long.toHexString(initTask) + " has more than " + MAX_TASKS + " entries: corrupt");
+                            if (t == group || seen.add(t)) tasks.add(read(k, t));
+                        });
+                    } catch (JkdumpException e) {
+                        if (!missing(e)) throw e;
+                        gap = true;
+                        break;
+                    }
+                }
+                long next = Access.object(k, "struct task_struct", leader).member(direction).asUnsigned();
+                leader = KObject.containerOf(k.types(), k.memory(), next, "struct task_struct", "tasks").address();
+            } while (leader != initTask);
+            if (!gap) break;
+        }
         // the other CPUs' idle tasks are on no list: crash takes them from the run queues
         for (int cpu : Cpus.present(k)) {
             if (cpu == 0) continue;
@@ -76,12 +92,26 @@ public final class Tasks {
             if (signal == 0) return;
             var head = Access.object(k, "struct signal_struct", signal).member("thread_head");
             long headAddr = head.address();
-            long p = head.member("next").asUnsigned();
+            long p;
+            try {
+                p = head.member("next").asUnsigned();
+            } catch (JkdumpException e) {
+                // an excluded signal_struct (makedumpfile 1.7.2 at -d 31 drops such slab pages of
+                // 6.12 kernels): the leader stays listed, only its other threads are lost
+                if (!missing(e)) throw e;
+                return;
+            }
             int n = 0;
             while (p != headAddr && p != 0 && n++ < MAX_TASKS) {
                 long t = p - k.types().offsetOf("struct task_struct", "thread_node");
-                if (t != leader) action.accept(t);
-                p = k.memory().u64(p);
+                try {
+                    if (t != leader) action.accept(t);
+                    p = k.memory().u64(p);
+                } catch (JkdumpException e) {
+                    // a thread the dump lacks ends its group's thread list, not the task list
+                    if (!missing(e)) throw e;
+                    return;
+                }
             }
         } else {
             long headAddr = task.member("thread_group").address();
@@ -92,6 +122,11 @@ public final class Tasks {
                 p = k.memory().u64(p);
             }
         }
+    }
+
+    /** The read failed on a page the dump does not hold (filtered out), not on bad data. */
+    private static boolean missing(JkdumpException e) {
+        return e instanceof MissingVirtualPageException || e.getCause() instanceof MissingVirtualPageException;
     }
 
     /** Reads one task_struct. */

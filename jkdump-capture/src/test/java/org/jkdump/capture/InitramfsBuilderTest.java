@@ -1,0 +1,94 @@
+package org.jkdump.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
+import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
+import org.apache.commons.compress.archivers.cpio.CpioConstants;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tukaani.xz.LZMA2Options;
+import org.tukaani.xz.XZOutputStream;
+
+class InitramfsBuilderTest {
+    record Entry(CpioArchiveEntry header, byte[] data) {
+    }
+
+    private static Map<String, Entry> unpack(Path archive, InitramfsBuilder.Compression c) throws IOException {
+        var out = new LinkedHashMap<String, Entry>();
+        try (InputStream raw = Files.newInputStream(archive);
+             InputStream in = c == InitramfsBuilder.Compression.GZIP ? new GZIPInputStream(raw) : new io.airlift.compress.zstd.ZstdInputStream(raw);
+             var cpio = new CpioArchiveInputStream(in)) {
+            CpioArchiveEntry e;
+            while ((e = cpio.getNextCPIOEntry()) != null) out.put(e.getName(), new Entry(e, cpio.readAllBytes()));
+        }
+        return out;
+    }
+
+    private static InitramfsBuilder.Spec spec(Path dir, InitramfsBuilder.Compression c) throws IOException {
+        Path mods = Files.createDirectories(dir.resolve("lib/modules/6.1.0-56-amd64"));
+        Files.createDirectories(mods.resolve("kernel/fs/ext4"));
+        Files.createDirectories(mods.resolve("kernel/lib"));
+        Files.writeString(mods.resolve("kernel/lib/crc16.ko"), "crc16 module");
+        try (var xz = new XZOutputStream(Files.newOutputStream(mods.resolve("kernel/fs/ext4/ext4.ko.xz")), new LZMA2Options())) {
+            xz.write("ext4 module bytes".getBytes(StandardCharsets.UTF_8));
+        }
+        Files.writeString(mods.resolve("modules.dep"), "kernel/fs/ext4/ext4.ko.xz: kernel/lib/crc16.ko\nkernel/lib/crc16.ko:\n");
+        Path runtime = Files.createDirectories(dir.resolve("runtime/bin"));
+        Files.writeString(runtime.resolve("java"), "#!/bin/sh\n");
+        Files.writeString(dir.resolve("runtime/release"), "JAVA_VERSION=\"25\"\n");
+        Path busybox = Files.writeString(dir.resolve("busybox"), "busybox binary");
+        Path jar = Files.writeString(dir.resolve("jkdump.jar"), "jar bytes");
+        var conf = CaptureConfig.parse("ext4 /dev/vdb\nfinal_action poweroff\n", "test.conf");
+        return new InitramfsBuilder.Spec(mods, busybox, dir.resolve("runtime"), jar, conf, List.of("ext4"), Map.of(),
+                InitramfsBuilder.captureInit(conf), c);
+    }
+
+    @ParameterizedTest
+    @EnumSource(InitramfsBuilder.Compression.class)
+    void writesANewcArchiveTheKernelCanBoot(InitramfsBuilder.Compression c, @TempDir Path dir) throws IOException {
+        var r = InitramfsBuilder.build(spec(dir, c), dir.resolve("out.img"));
+        var entries = unpack(r.file(), c);
+        assertThat(entries.get("init").header().getMode()).isEqualTo(CpioConstants.C_ISREG | 0755);
+        assertThat(new String(entries.get("init").data(), StandardCharsets.UTF_8))
+                .startsWith("#!/bin/sh").contains("mount -t ext4 /dev/vdb /kdumproot", "-Xmx64m", "poweroff -f", "reboot -f");
+        var console = entries.get("dev/console").header();
+        assertThat(console.getMode() & CpioConstants.S_IFMT).isEqualTo(CpioConstants.C_ISCHR);
+        assertThat(console.getRemoteDeviceMaj()).isEqualTo(5);
+        assertThat(console.getRemoteDeviceMin()).isEqualTo(1);
+        assertThat(new String(entries.get("bin/sh").data(), StandardCharsets.UTF_8)).isEqualTo("busybox");
+        assertThat(entries).containsKeys("opt/jkdump/runtime/bin/java", "opt/jkdump/runtime/release", "opt/jkdump/jkdump.jar", "bin/busybox");
+        // modules decompressed, dependencies first, named in load order
+        assertThat(new String(entries.get("lib/jkdump/modules.order").data(), StandardCharsets.UTF_8))
+                .isEqualTo("00-crc16.ko\n01-ext4.ko\n");
+        assertThat(new String(entries.get("lib/jkdump/modules/01-ext4.ko").data(), StandardCharsets.UTF_8)).isEqualTo("ext4 module bytes");
+        assertThat(new String(entries.get("etc/jkdump.conf").data(), StandardCharsets.UTF_8)).contains("ext4 /dev/vdb", "final_action poweroff");
+        // every directory comes before what it holds
+        var names = List.copyOf(entries.keySet());
+        assertThat(names.indexOf("lib/jkdump/modules")).isLessThan(names.indexOf("lib/jkdump/modules/00-crc16.ko"));
+        assertThat(r.modules()).containsExactly("crc16", "ext4");
+        assertThat(r.compressedBytes()).isEqualTo(Files.size(r.file()));
+        assertThat(dir.resolve("out.img.incomplete")).doesNotExist();
+    }
+
+    @Test
+    void captureModulesCoverDisksTheFileSystemAndCrc32c(@TempDir Path dir) throws IOException {
+        Path mods = Files.createDirectories(dir.resolve("m"));
+        Files.writeString(mods.resolve("modules.dep"), "kernel/fs/ext4/ext4.ko:\n");
+        Files.writeString(mods.resolve("modules.builtin"), "kernel/drivers/nvme/host/nvme.ko\n");
+        var conf = CaptureConfig.parse("ext4 /dev/vdb\nextra_modules e1000e\n", "c");
+        assertThat(InitramfsBuilder.modulesFor(conf, KernelModules.read(mods)))
+                .containsExactly("virtio_pci", "virtio_blk", "ahci", "sd_mod", "ext4", "crc32c_generic", "e1000e");
+    }
+}

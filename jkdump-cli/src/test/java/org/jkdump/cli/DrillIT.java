@@ -1,0 +1,73 @@
+package org.jkdump.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The end-to-end drill, run the way CI runs it: {@code bin/jkdump drill --yes} with no
+ * standard input. Boots QEMU (minutes under TCG), so it runs in the integration-test phase
+ * of {@code mvn verify} (bin/test), after the package phase has built the jar it runs.
+ */
+@Tag("drill")
+class DrillIT {
+    private static final Path ROOT = Path.of(System.getProperty("jkdump.root", ".."));
+
+    @ParameterizedTest(name = "--crash {0}")
+    @CsvSource(delimiter = '|', value = {
+            "sysrq|PANIC: +Kernel panic - not syncing: sysrq triggered crash|sysrq: Trigger a crash",
+            "oops|OOPS: +BUG: kernel NULL pointer dereference|IN: +drill_crash \\[jkdrill\\]",
+    })
+    void drillReportsThePanicAndTheProcessesItStarted(String crash, String panic, String where) throws Exception {
+        String report = drill(crash);
+        // jkdump analyze's report of the dump the capture kernel saved
+        assertThat(report).containsPattern(panic).containsPattern(where).contains("SIGNATURE:");
+        assertThat(report).contains("status=ok").contains("dmesg=ok_");
+        // the dump and vmcore-dmesg.txt are where the report says, and the log holds the panic
+        var dump = Pattern.compile("DUMP: +(\\S+) \\(").matcher(report);
+        assertThat(dump.find()).as("report names the dump:%n%s", report).isTrue();
+        assertThat(Path.of(dump.group(1))).isRegularFile();
+        var dmesg = Pattern.compile("DMESG: +(\\S+)").matcher(report);
+        assertThat(dmesg.find()).isTrue();
+        assertThat(Files.readString(Path.of(dmesg.group(1)), StandardCharsets.US_ASCII)).containsPattern(panic.substring(panic.indexOf('+') + 1));
+        // the processes the drill's /init started, found by pid in the dump's task list under their own names
+        for (String p : List.of("drill-marker +pid (\\d+) +-> comm drill-marker pid \\1 state ",
+                "sleep +pid (\\d+) +31337 +-> comm sleep pid \\1 state IN", "sleep +pid (\\d+) +42424 +-> comm sleep pid \\1 state IN")) {
+            var m = Pattern.compile(p).matcher(report);
+            assertThat(m.find()).as("report shows %s:%n%s", p, report).isTrue();
+            assertThat(report).as("user task list has pid %s", m.group(1)).containsPattern("\\n +" + m.group(1) + " +\\d+ [A-Z]{2} +(sleep|drill-marker)\\n");
+        }
+        assertThat(report).containsPattern("heap marker found \\d+ times");
+        for (String phase : List.of("boot-first-kernel", "arm (jkdump load)", "crash-and-capture-kernel-boot", "capture (jkdump capture)"))
+            assertThat(report).containsPattern(Pattern.quote(phase) + " +\\d+\\.\\d s");
+    }
+
+    /** Runs {@code bin/jkdump drill --yes --crash CRASH [more]} as CI does and returns its report. */
+    static String drill(String crash, String... more) throws Exception {
+        Path out = Files.createTempFile("drill-" + crash, ".out");
+        Path err = Files.createTempFile("drill-" + crash, ".err");
+        var cmd = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/jkdump").toString(), "drill", "--yes", "--crash", crash));
+        cmd.addAll(List.of(more));
+        var p = new ProcessBuilder(cmd).directory(ROOT.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(30, TimeUnit.MINUTES)).as("the drill finished within 30 minutes").isTrue();
+        String report = Files.readString(out, StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("exit status; stderr:%n%s", tail(err)).isZero();
+        return report;
+    }
+
+    private static String tail(Path file) throws IOException {
+        var lines = Files.readAllLines(file);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+}

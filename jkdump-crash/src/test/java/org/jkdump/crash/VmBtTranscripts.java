@@ -1,0 +1,86 @@
+package org.jkdump.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jkdump.format.Fixtures;
+import org.jkdump.format.VmcoreInfo;
+
+/**
+ * crash 8.0.6's bt, bt -a, foreach bt and mod on one ../shared/vm run, in the
+ * {@code ### CMD:} format of make-vm-bt.sh. Each transcript names its run by the
+ * KERNELOFFSET and CRASHTIME it was made from. The stored one (resources crash/vm) is used
+ * when it belongs to the run on disk; a run made again since (a fresh machine, another
+ * KASLR offset) gets its own: make-vm-bt.sh runs crash on it into the build tree
+ * (target/crash-vm), fetching crash and the debug vmlinux into the VM cache first if need
+ * be. When crash cannot be had, the test fails; it never passes without crash's output.
+ */
+final class VmBtTranscripts {
+    static final String LZO = "vmcore.kdump-lzo";
+    private static final Pattern RUN_LINE = Pattern.compile("^### RUN: (\\S+) KERNELOFFSET=(\\S*) CRASHTIME=(\\S*)$", Pattern.MULTILINE);
+    private static final List<String> COMMANDS = List.of("bt", "bt -a", "foreach bt", "mod");
+    /** Downloads of crash and a -dbg package (up to ~1 GB) the first time, then crash itself. */
+    private static final Duration MAKE_TIMEOUT = Duration.ofMinutes(45);
+
+    private VmBtTranscripts() {
+    }
+
+    /** crash's transcript for {@code file} of {@code run}, whose VMCOREINFO is {@code info}. */
+    static CrashTranscript of(String run, String file, VmcoreInfo info) throws IOException, InterruptedException {
+        var name = run + (file.equals(LZO) ? "" : "-" + file) + "-bt.txt";
+        var id = info.get("KERNELOFFSET").orElse("") + " " + info.get("CRASHTIME").orElse("");
+        var stored = stored(name);
+        if (stored.isPresent() && id.equals(runId(stored.get()))) return CrashTranscript.parse(Path.of("crash/vm", name), stored.get());
+
+        var made = Fixtures.work().resolve("crash-vm").resolve(name);
+        if (!id.equals(runId(read(made)))) {
+            System.err.printf("VmBtTranscripts: the stored crash/vm/%s is from another %s run than %s (%s): running crash on it into %s%n",
+                    name, run, VmRuns.RUNS.resolve(run), id, made);
+            VmRuns.locked(() -> {
+                if (id.equals(runId(read(made)))) return null; // another test JVM made it meanwhile
+                var arg = file.equals(LZO) ? run : run + "/" + file;
+                var script = Path.of(System.getProperty("jkdump.root", ".."), "jkdump-crash/src/test/resources/crash/vm/make-vm-bt.sh");
+                assertThat(script).as("make-vm-bt.sh").isRegularFile();
+                Files.createDirectories(made.getParent());
+                VmRuns.run(List.of("bash", script.toString(), "--out", made.getParent().toString(), arg), VmRuns.log("crash-" + name), MAKE_TIMEOUT);
+                return null;
+            });
+        }
+        var text = read(made);
+        assertThat(runId(text)).as("make-vm-bt.sh %s wrote %s for the run with KERNELOFFSET, CRASHTIME", run, made).isEqualTo(id);
+        var transcript = CrashTranscript.parse(made, text);
+        // crash that could not read the dump prints its complaint and no task at all
+        for (var cmd : COMMANDS)
+            assertThat(transcript.sections()).as("crash's output in %s:%n%s", made, head(text)).anyMatch(s -> s.command().equals(cmd));
+        assertThat(transcript.section("bt").text()).as("crash's bt in %s:%n%s", made, head(text)).contains("PID: ");
+        return transcript;
+    }
+
+    private static Optional<String> stored(String name) throws IOException {
+        try (var in = VmBtTranscripts.class.getResourceAsStream("/crash/vm/" + name)) {
+            return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
+    }
+
+    /** "KERNELOFFSET CRASHTIME" of the transcript's RUN line; "" when it has none. */
+    private static String runId(String text) {
+        var m = RUN_LINE.matcher(text);
+        return m.find() ? m.group(2) + " " + m.group(3) : "";
+    }
+
+    private static String head(String text) {
+        var lines = text.lines().toList();
+        return String.join("\n", lines.subList(0, Math.min(lines.size(), 30)));
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Regenerates <run>-bt.txt: crash 8.0.6's bt, bt -a, foreach bt and mod on the ../shared/vm
+# runs in /var/cache/jkdump-vm/runs (made by make-runs.sh / run-crash-vm.sh), with the
+# kernel's debug vmlinux (fetched into the cache when missing), in crash.txt's
+# "### CMD:" format. The "### RUN:" line names the run's KERNELOFFSET and CRASHTIME, so a
+# test can tell a transcript from a run that has since been made again.
+#   make-vm-bt.sh [--out DIR] [RUN...]     (default: every run below, into this directory)
+# The runs are those of ${JKDUMP_VM_CACHE:-/var/cache/jkdump-vm} (lib.sh's cache). BtVmTest
+# runs it with --out target/crash-vm for a run made again since the stored transcript.
+# RUN is a run name (its vmcore.kdump-lzo) or RUN/FILE for another dump of the run
+# (k612-full/vmcore.full.elf: the raw copy, which keeps the slab pages makedumpfile 1.7.2
+# drops on 6.12); the transcript is then RUN-FILE-bt.txt.
+set -euo pipefail
+# lib.sh's fetchers run inside $(...): a failed download must stop them there, not leave a
+# half-made crash or vmlinux in the cache
+shopt -s inherit_errexit
+trap 'rc=$?; ((rc == 0)) || echo "make-vm-bt.sh: FAILED (exit $rc): no crash transcript; crash 8.0.6 (Debian trixie) or the debug vmlinux could not be had, or crash failed: see above" >&2' EXIT
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+root=$(cd "$here/../../../../../.." && pwd)
+source "$root/../shared/vm/lib.sh"
+runs_dir="$JK_CACHE/runs"
+out_dir=$here
+if [[ "${1:-}" == --out ]]; then out_dir=$(cd "$2" && pwd); shift 2; fi
+(($#)) || set -- sysrq2 la57 bug panic k612 k612-oops k612-full/vmcore.full.elf
+crash=$(crash_bin)
+"$crash" --version >/dev/null 2>&1 || die "$crash does not run (a broken download? remove $JK_CACHE/crash-trixie to fetch it again)"
+for arg in "$@"; do
+	run=${arg%%/*}
+	file=vmcore.kdump-lzo out=$run-bt.txt
+	if [[ "$arg" == */* ]]; then file=${arg#*/} out=$run-$file-bt.txt; fi
+	dump="$runs_dir/$run/$file"
+	[[ -f "$dump" ]] || die "no $dump: make the run first (run-crash-vm.sh)"
+	[[ -f "$runs_dir/$run/vmcoreinfo.txt" ]] || die "no $runs_dir/$run/vmcoreinfo.txt (run-crash-vm.sh writes it)"
+	kver=$(grep -a -m1 '^OSRELEASE=' "$runs_dir/$run/vmcoreinfo.txt" | cut -d= -f2)
+	offset=$(grep -a -m1 -E '^KERNELOFFSET=[0-9a-f]+$' "$runs_dir/$run/vmcoreinfo.txt" | cut -d= -f2)
+	time=$(grep -a -m1 -E '^CRASHTIME=[0-9]+$' "$runs_dir/$run/vmcoreinfo.txt" | cut -d= -f2)
+	[[ -n "$kver" && -n "$time" ]] || die "$runs_dir/$run/vmcoreinfo.txt lacks OSRELEASE or CRASHTIME"
+	vmlinux=$(fetch_debug_vmlinux "$kver")
+	[[ -f "$vmlinux" ]] || die "no debug vmlinux for $kver"
+	log "crash on $run ($kver)"
+	{
+		echo "### crash $("$crash" --version 2>&1 | grep -m1 -o '[0-9][0-9.]*[0-9]') on runs/$run/$file with vmlinux-$kver (make-vm-bt.sh)"
+		echo "### RUN: $run KERNELOFFSET=$offset CRASHTIME=$time"
+		# crash's exit status after "q" is not an error report: its output is the result
+		"$crash" -s "$vmlinux" "$dump" < <(for c in "bt" "bt -a" "foreach bt" "mod"; do echo "!echo '### CMD: $c'"; echo "$c"; done; echo q) 2>&1 || true
+	} > "$out_dir/$out.part"
+	grep -q '^### CMD: mod' "$out_dir/$out.part" || { head -30 "$out_dir/$out.part" >&2; die "crash printed no transcript for $dump"; }
+	mv "$out_dir/$out.part" "$out_dir/$out"
+	log "wrote $out_dir/$out"
+done
