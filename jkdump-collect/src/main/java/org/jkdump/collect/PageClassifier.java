@@ -31,6 +31,12 @@ import org.jkdump.kernel.KernelMemory;
 public final class PageClassifier {
     /** Frames whose struct pages are read at once; a power of two, so that folios never straddle chunks. */
     static final int CHUNK = 512;
+    /**
+     * The largest folio or buddy order believed: PUD-sized folios are order 18 with 4 KiB
+     * pages. A larger value in a (corrupt) struct page is taken as order 0, never as a
+     * reason to clear half the bitmap.
+     */
+    static final int MAX_ORDER = 20;
 
     private final StructPageLayout layout;
     private final MemMap memMap;
@@ -119,7 +125,7 @@ public final class PageClassifier {
                     if (layout.compoundDtor().isPresent() && layout.hugetlbDtor().isPresent())
                         hugetlb = (buf[tail + (int) layout.compoundDtor().getAsLong()] & 0xff) == layout.hugetlbDtor().getAsLong();
                 }
-                if (order >= 64 || (pfn & ((1L << order) - 1)) != 0) order = 0;
+                if (order > MAX_ORDER || (pfn & ((1L << order) - 1)) != 0) order = 0;
             }
             if ((head & 1) != 0) { // a tail: its head already decided
                 pfn++;
@@ -128,13 +134,15 @@ public final class PageClassifier {
             long frames = 1L << order;
             PageClass cls = null;
             if (level.excludesFree() && layout.isBuddy(flags, mapcount)) {
-                if (layout.freeAreaOrders().isPresent() && Long.compareUnsigned(priv, layout.freeAreaOrders().getAsLong()) >= 0) {
+                long orders = Math.min(MAX_ORDER + 1, layout.freeAreaOrders().orElse(MAX_ORDER + 1));
+                if (Long.compareUnsigned(priv, orders) >= 0) {
                     pfn++; // an order the kernel cannot have: leave the page in, as makedumpfile does
                     continue;
                 }
                 frames = 1L << priv;
                 cls = PageClass.FREE;
-            } else if (level.excludesFree() && layout.isUnaccepted(mapcount) && layout.freeAreaOrders().isPresent()) {
+            } else if (level.excludesFree() && layout.isUnaccepted(mapcount) && layout.freeAreaOrders().isPresent()
+                    && layout.freeAreaOrders().getAsLong() >= 1 && layout.freeAreaOrders().getAsLong() <= MAX_ORDER + 1) {
                 frames = 1L << (layout.freeAreaOrders().getAsLong() - 1);
                 cls = PageClass.FREE;
             } else if (level.excludesCache() && layout.isCache(flags) && !layout.isPrivate(flags)

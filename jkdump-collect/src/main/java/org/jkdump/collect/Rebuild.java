@@ -21,6 +21,8 @@ import org.jkdump.format.write.FileSink;
 public final class Rebuild {
     /** makedumpfile writes records of at most a few MiB; more is a corrupt stream. */
     static final int MAX_RECORD = 64 << 20;
+    /** No dump file reaches 256 TiB; an offset beyond is a corrupt record, not a reason to make a sparse monster. */
+    static final long MAX_FILE = 1L << 48;
 
     private Rebuild() {
     }
@@ -42,7 +44,7 @@ public final class Rebuild {
             while (true) {
                 long offset = data.readLong(), size = data.readLong();
                 if (offset == -1 && size == -1) break;
-                if (offset < 0 || size < 0 || size > MAX_RECORD)
+                if (offset < 0 || size < 0 || size > MAX_RECORD || offset > MAX_FILE - size)
                     throw new JkdumpException(String.format("stdin: offset 0x%x: record of %d bytes at file offset %d is corrupt", pos, size, offset));
                 pos += 16;
                 long at = offset;
