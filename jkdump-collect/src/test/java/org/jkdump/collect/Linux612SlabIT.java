@@ -1,7 +1,6 @@
 package org.jkdump.collect;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;
@@ -11,7 +10,6 @@ import java.util.List;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.KdumpDump;
 import org.jkdump.format.PageCodec;
-import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.Kernel;
 import org.jkdump.kernel.helpers.Tasks;
 import org.junit.jupiter.api.Tag;
@@ -23,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * know that and, at -d 8 and above, takes slab pages whose mapping word happens to be odd for
  * anonymous user pages. On a fresh full 6.12 dump, jkdump must keep exactly those extra
  * frames, every one of them in a slab folio, and otherwise agree with makedumpfile — and its
- * dump keeps the whole task list readable, where makedumpfile's loses a signal_struct.
+ * dump keeps the whole task list readable, where makedumpfile's loses tasks with their slabs.
  */
 @Tag("integration")
 class Linux612SlabIT {
@@ -67,12 +65,11 @@ class Linux612SlabIT {
                 }
                 assertThat(missing).as("frames makedumpfile keeps that jkdump drops").isZero();
                 assertThat(extra).as("slab frames makedumpfile 1.7.2 drops").isPositive();
-                // what that costs: the task list (ps) breaks on makedumpfile's dump, and is
-                // whole on ours, as on the full dump
+                // what that costs: tasks whose signal_struct sat in a dropped slab go missing from
+                // the task list (ps) of makedumpfile's dump; ours lists them all, as the full dump does
                 int all = Tasks.all(kernel).size();
                 assertThat(Tasks.all(Kernel.open(b))).hasSize(all);
-                assertThatThrownBy(() -> Tasks.all(Kernel.open(a))).isInstanceOf(JkdumpException.class)
-                        .hasMessageContaining("excluded from the dump");
+                assertThat(Tasks.all(Kernel.open(a)).size()).as("tasks makedumpfile's dump still shows").isLessThan(all);
             }
         }
     }
