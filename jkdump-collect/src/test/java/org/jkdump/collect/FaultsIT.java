@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Real faults, as root: a full file system (a 16 MiB tmpfs) and the process killed with
  * SIGKILL mid-dump. Neither may leave a file that looks complete.
  */
-@Tag("integration")
+@Tag("vm")
 class FaultsIT {
     @TempDir
     Path tmp;

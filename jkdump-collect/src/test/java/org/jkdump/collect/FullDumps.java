@@ -5,27 +5,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jkdump.format.VmRuns;
 
 /**
  * Fresh full dumps made by ../shared/vm for the integration tests: the raw /proc/vmcore copy
- * of a 1 GiB 6.1 guest crashed by sysrq. Made on first use with run-crash-vm.sh (a few
- * minutes under TCG) when the cache lacks it; never skipped.
+ * of a 1 GiB guest crashed by sysrq (6.1: run sysrq2; 6.12: run k612-full). {@link VmRuns}
+ * makes a missing run (minutes under TCG) in the VM cache; never skipped.
  */
 final class FullDumps {
-    static final Path VM = Path.of("/work/shared/vm");
-    static final Path SYSRQ2 = Path.of("/var/cache/jkdump-vm/runs/sysrq2");
-
     private FullDumps() {
     }
 
     static Path sysrqFullElf() throws IOException, InterruptedException {
-        var elf = SYSRQ2.resolve("vmcore.full.elf");
-        if (!Files.exists(elf)) {
-            run(List.of(VM.resolve("run-crash-vm.sh").toString(), "--kernel", "6.1", "--mem", "1G", "--crashkernel", "256M",
-                    "--pcp-high-fraction", "1000000", "--crash", "sysrq", "--out", SYSRQ2.toString()), 3600);
-            if (!Files.exists(elf)) throw new IllegalStateException("run-crash-vm.sh left no " + elf);
-        }
+        return fullElf("sysrq2");
+    }
+
+    static Path k612FullElf() throws IOException, InterruptedException {
+        return fullElf("k612-full");
+    }
+
+    private static Path fullElf(String run) throws IOException, InterruptedException {
+        var elf = VmRuns.dir(run).resolve("vmcore.full.elf");
+        if (!Files.isRegularFile(elf)) throw new IllegalStateException("run " + run + " has no " + elf + " (made with --no-rawcopy?)");
         return elf;
+    }
+
+    /** {@code bash -c "source ../shared/vm/lib.sh; SCRIPT"}: the VM scripts' helpers (crash_bin, fetch_debug_vmlinux). */
+    static List<String> withVmLib(String script) {
+        return List.of("bash", "-c", "source '" + VmRuns.scripts().resolve("lib.sh") + "' >/dev/null 2>&1; " + script);
     }
 
     /** Runs a command, failing with its output when it exits non-zero. */

@@ -23,19 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
  * frames, every one of them in a slab folio, and otherwise agree with makedumpfile — and its
  * dump keeps the whole task list readable, where makedumpfile's loses tasks with their slabs.
  */
-@Tag("integration")
+@Tag("vm")
 class Linux612SlabIT {
-    static final Path RUN = Path.of("/var/cache/jkdump-vm/runs/k612-full");
-
     @TempDir
     Path tmp;
 
     @Test
     void keepsTheSlabPagesMakedumpfileDropsAndNothingElse() throws Exception {
-        var elf = RUN.resolve("vmcore.full.elf");
-        if (!Files.exists(elf))
-            FullDumps.run(List.of(FullDumps.VM.resolve("run-crash-vm.sh").toString(), "--kernel", "6.12", "--mem", "1G",
-                    "--crashkernel", "256M", "--pcp-high-fraction", "1000000", "--crash", "sysrq", "--out", RUN.toString()), 3600);
+        var elf = FullDumps.k612FullElf();
         var theirs = tmp.resolve("mdf");
         var ours = tmp.resolve("jk");
         FullDumps.run(List.of("makedumpfile", "-l", "-d", "31", elf.toString(), theirs.toString()), 600);

@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * /proc/vmcore), level by level: bitmap 1 and bitmap 2 of the two kdump files must be equal
  * bit for bit, and the per-class counts equal to makedumpfile's report.
  */
-@Tag("integration")
+@Tag("vm")
 class MakedumpfileBitmapIT {
     @TempDir
     Path tmp;

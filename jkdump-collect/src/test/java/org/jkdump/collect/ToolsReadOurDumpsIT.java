@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.PageCodec;
+import org.jkdump.format.VmRuns;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -23,9 +24,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * show the same panic and the same task list as on makedumpfile's own output of the same
  * input; makedumpfile must extract the same log as from the input itself.
  */
-@Tag("integration")
+@Tag("vm")
 class ToolsReadOurDumpsIT {
-    static final Path VMLINUX = Path.of("/var/cache/jkdump-vm/debug/6.1.0-56-amd64/usr/lib/debug/boot/vmlinux-6.1.0-56-amd64");
+    static Path vmlinux;
 
     @TempDir
     static Path tmp;
@@ -36,18 +37,24 @@ class ToolsReadOurDumpsIT {
     @BeforeAll
     static void reference() throws Exception {
         elf = FullDumps.sysrqFullElf();
-        crash = FullDumps.run(List.of("bash", "-c", "source /work/shared/vm/lib.sh >/dev/null 2>&1; crash_bin"), 600).strip();
-        if (!Files.exists(VMLINUX))
-            FullDumps.run(List.of("bash", "-c", "source /work/shared/vm/lib.sh; fetch_debug_vmlinux 6.1.0-56-amd64"), 3600);
+        // crash 8.0.6 and the debug vmlinux are downloaded into the VM cache when missing, one writer at a time
+        crash = VmRuns.locked(() -> lastLine(FullDumps.run(FullDumps.withVmLib("crash_bin"), 1800)));
+        vmlinux = Path.of(VmRuns.locked(() -> lastLine(FullDumps.run(FullDumps.withVmLib("fetch_debug_vmlinux 6.1.0-56-amd64"), 3600))));
+        assertThat(vmlinux).as("the debug vmlinux fetch_debug_vmlinux names").isRegularFile();
         var mdf = tmp.resolve("mdf.kdump");
         FullDumps.run(List.of("makedumpfile", "-l", "-d", "31", elf.toString(), mdf.toString()), 600);
         referencePs = section(crash(mdf), "ps");
     }
 
+    private static String lastLine(String out) {
+        var lines = out.strip().lines().toList();
+        return lines.isEmpty() ? "" : lines.getLast().strip();
+    }
+
     static String crash(Path dump) throws Exception {
         var cmds = tmp.resolve("cmds");
         Files.writeString(cmds, "echo JKSECTION sys\nsys\necho JKSECTION ps\nps\necho JKSECTION end\nquit\n");
-        return FullDumps.run(List.of("bash", "-c", "'" + crash + "' -s " + VMLINUX + " " + dump + " < " + cmds), 600);
+        return FullDumps.run(List.of("bash", "-c", "'" + crash + "' -s " + vmlinux + " " + dump + " < " + cmds), 600);
     }
 
     static String section(String out, String name) {

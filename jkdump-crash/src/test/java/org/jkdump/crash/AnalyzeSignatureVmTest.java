@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
+import org.jkdump.format.VmRuns;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 

@@ -16,6 +16,7 @@ import org.jkdump.crash.commands.BtLine;
 import org.jkdump.crash.commands.BtOptions;
 import org.jkdump.crash.commands.BtResult;
 import org.jkdump.format.DumpFiles;
+import org.jkdump.format.VmRuns;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jkdump.format.Fixtures;
+import org.jkdump.format.VmRuns;
 import org.jkdump.format.VmcoreInfo;
 
 /**

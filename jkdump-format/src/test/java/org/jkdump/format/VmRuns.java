@@ -1,4 +1,4 @@
-package org.jkdump.crash;
+package org.jkdump.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.jkdump.format.Fixtures;
 
 /**
  * The dumps made by ../shared/vm under {@code ${JKDUMP_VM_CACHE:-/var/cache/jkdump-vm}/runs}
@@ -94,7 +93,7 @@ public final class VmRuns {
      * Runs {@code work} holding the cache's lock: one writer at a time (runs made, packages
      * downloaded), whether in this JVM or in another test JVM of the same build.
      */
-    static synchronized <T> T locked(Callable<T> work) throws IOException, InterruptedException {
+    public static synchronized <T> T locked(Callable<T> work) throws IOException, InterruptedException {
         Files.createDirectories(RUNS);
         try (var ch = FileChannel.open(CACHE.resolve(".jkdump-tests.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              var lock = ch.lock()) {
@@ -107,7 +106,7 @@ public final class VmRuns {
     }
 
     /** A log file in the build tree (target/vm-logs), for one host command. */
-    static Path log(String name) throws IOException {
+    public static Path log(String name) throws IOException {
         var dir = Fixtures.work().resolve("vm-logs");
         Files.createDirectories(dir);
         return dir.resolve(name.replace('/', '-') + ".log");
@@ -118,7 +117,7 @@ public final class VmRuns {
      * last lines, when it exits non-zero or outlives {@code timeout} (then it is killed
      * with everything it started, QEMU included).
      */
-    static void run(List<String> cmd, Path log, Duration timeout) throws IOException, InterruptedException {
+    public static void run(List<String> cmd, Path log, Duration timeout) throws IOException, InterruptedException {
         var p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
@@ -131,7 +130,7 @@ public final class VmRuns {
             throw new AssertionError("%s: exit %d; log %s ends:%n%s".formatted(String.join(" ", cmd), p.exitValue(), log, tail(log)));
     }
 
-    static String tail(Path log) throws IOException {
+    public static String tail(Path log) throws IOException {
         var lines = new String(Files.readAllBytes(log), java.nio.charset.StandardCharsets.ISO_8859_1).lines().toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
