@@ -42,14 +42,28 @@ class DrillClassicRecordingTest {
             Files.writeString(cpu.resolve("crash_notes_size"), w[2].substring(w[2].indexOf('=') + 1) + "\n");
         }
         var setup = SetupHeader.parse(KexecToolsRun.bytes("vmlinuz-6.1.0-56-amd64.head"), KexecToolsRun.KERNEL_FILE_SIZE, "vmlinuz");
-        image = CrashImage.plan(CrashInputs.read(root, MAPPING), new CrashImage.Request(Path.of("/data/boot/vmlinuz"),
-                KexecToolsRun.KERNEL_FILE_SIZE, setup, Optional.of(Path.of("/data/boot/jkdump-capture.img")), INITRD_SIZE, CMDLINE, 0));
+        var kernel = KexecToolsRun.standIn(root, "vmlinuz", KexecToolsRun.bytes("vmlinuz-6.1.0-56-amd64.head"), KexecToolsRun.KERNEL_FILE_SIZE);
+        var initrd = KexecToolsRun.standIn(root, "jkdump-capture.img", new byte[0], INITRD_SIZE);
+        image = CrashImage.plan(CrashInputs.read(root, MAPPING), new CrashImage.Request(kernel,
+                KexecToolsRun.KERNEL_FILE_SIZE, setup, Optional.of(initrd), INITRD_SIZE, CMDLINE, 0));
     }
 
+    /**
+     * This recording predates the purgatory's digest check (its purgatory was one page
+     * smaller, so the segments below it sat 4 KiB higher): what the current plan must still
+     * share with it is the command line, the capture kernel's memory map and the core header.
+     * DrillClassicDigestRecordingTest compares a later run in full.
+     */
     @Test
-    void hostPlanEqualsWhatTheGuestPrintedAndLoaded() {
-        String guest = text("jkdump-load-classic-dry-run.txt");
-        assertThat(KexecLoad.describe(image)).isEqualTo(guest);
+    void hostPlanHasTheGuestsCommandLineMemoryMapAndCoreHeader() {
+        assertThat(section(KexecLoad.describe(image))).isEqualTo(section(text("jkdump-load-classic-dry-run.txt")));
+    }
+
+    private static String section(String describe) {
+        int from = describe.indexOf("command line:"), to = describe.indexOf("purgatory:");
+        assertThat(from).isNotNegative();
+        assertThat(to).isGreaterThan(from);
+        return describe.substring(from, to);
     }
 
     @Test
