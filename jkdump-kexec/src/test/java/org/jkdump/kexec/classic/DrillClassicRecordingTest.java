@@ -31,11 +31,16 @@ class DrillClassicRecordingTest {
 
     @BeforeAll
     static void plan(@TempDir Path root) throws IOException {
+        image = planRecorded(DIR, root, MAPPING, INITRD_SIZE, CMDLINE);
+    }
+
+    /** Plans on the host from a drill recording's inputs (iomem, vmcoreinfo, crash notes), with stand-ins for the kernel and initramfs. */
+    static CrashImage planRecorded(String dir, Path root, KernelMapping mapping, long initrdSize, String cmdline) throws IOException {
         Files.createDirectories(root.resolve("proc"));
-        Files.writeString(root.resolve("proc/iomem"), text("proc-iomem.txt"));
+        Files.writeString(root.resolve("proc/iomem"), text(dir, "proc-iomem.txt"));
         Files.createDirectories(root.resolve("sys/kernel"));
-        Files.writeString(root.resolve("sys/kernel/vmcoreinfo"), text("sys-kernel-vmcoreinfo.txt"));
-        for (String line : text("crash_notes.txt").strip().split("\n")) {
+        Files.writeString(root.resolve("sys/kernel/vmcoreinfo"), text(dir, "sys-kernel-vmcoreinfo.txt"));
+        for (String line : text(dir, "crash_notes.txt").strip().split("\n")) {
             String[] w = line.split(" ");
             Path cpu = Files.createDirectories(root.resolve("sys/devices/system/cpu/" + w[0]));
             Files.writeString(cpu.resolve("crash_notes"), w[1].substring(w[1].indexOf('=') + 1) + "\n");
@@ -43,9 +48,9 @@ class DrillClassicRecordingTest {
         }
         var setup = SetupHeader.parse(KexecToolsRun.bytes("vmlinuz-6.1.0-56-amd64.head"), KexecToolsRun.KERNEL_FILE_SIZE, "vmlinuz");
         var kernel = KexecToolsRun.standIn(root, "vmlinuz", KexecToolsRun.bytes("vmlinuz-6.1.0-56-amd64.head"), KexecToolsRun.KERNEL_FILE_SIZE);
-        var initrd = KexecToolsRun.standIn(root, "jkdump-capture.img", new byte[0], INITRD_SIZE);
-        image = CrashImage.plan(CrashInputs.read(root, MAPPING), new CrashImage.Request(kernel,
-                KexecToolsRun.KERNEL_FILE_SIZE, setup, Optional.of(initrd), INITRD_SIZE, CMDLINE, 0));
+        var initrd = KexecToolsRun.standIn(root, "jkdump-capture.img", new byte[0], initrdSize);
+        return CrashImage.plan(CrashInputs.read(root, mapping), new CrashImage.Request(kernel,
+                KexecToolsRun.KERNEL_FILE_SIZE, setup, Optional.of(initrd), initrdSize, cmdline, 0));
     }
 
     /**
@@ -123,8 +128,12 @@ class DrillClassicRecordingTest {
     }
 
     static String text(String name) {
-        try (InputStream in = DrillClassicRecordingTest.class.getResourceAsStream(DIR + name)) {
-            if (in == null) throw new IllegalStateException("missing test resource " + DIR + name);
+        return text(DIR, name);
+    }
+
+    static String text(String dir, String name) {
+        try (InputStream in = DrillClassicRecordingTest.class.getResourceAsStream(dir + name)) {
+            if (in == null) throw new IllegalStateException("missing test resource " + dir + name);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
