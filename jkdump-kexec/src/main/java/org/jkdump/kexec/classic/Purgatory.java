@@ -21,8 +21,10 @@ import java.util.Map;
  * <li>jumps to the capture kernel's startup_64 with %rsi = boot_params and the other
  *     argument registers cleared.</li>
  * </ol>
- * On a digest mismatch it does not jump: it halts, in a loop because an NMI or SMI ends hlt
- * even with interrupts off. Something overwrote the capture kernel, its initramfs, boot
+ * On a digest mismatch it does not jump: it halts, in a loop because an SMI ends hlt even with
+ * interrupts off (an NMI would meet the empty IDT machine_kexec leaves and reset the machine,
+ * which does not boot the image either). Halting rather than spinning leaves a virtual CPU idle
+ * (measured in the drill, see the tests' drill-classic-flip-6.1). Something overwrote the capture kernel, its initramfs, boot
  * parameters or the core header after loading; booting it anyway could run arbitrary bytes
  * with the crashed system's memory — the very thing the dump is meant to save — underneath,
  * and a capture that boots from corrupt parameters may write a wrong dump that looks right.

@@ -75,6 +75,18 @@ class DrillClassicDigestRecordingTest {
         assertThat(text("drill-report.txt")).contains("Kernel panic - not syncing: sysrq triggered crash", "heap marker found");
     }
 
+    /** What the drill's --test-flip-kernel-byte loads: the purgatory's stored digest no longer matches the segments. */
+    @Test
+    void aFlippedKernelByteNoLongerMatchesTheStoredDigest() {
+        var code = image.purgatory();
+        int at = code.labels().get("sha256_digest");
+        byte[] stored = java.util.Arrays.copyOfRange(code.bytes(), at, at + 32);
+        assertThat(SegmentDigest.of(image.segments(), CrashImage.PURGATORY).digest()).isEqualTo(stored);
+        var flipped = image.withFlippedByte("kernel", 0x1000);
+        assertThat(flipped.purgatory()).isSameAs(code);
+        assertThat(SegmentDigest.of(flipped.segments(), CrashImage.PURGATORY).digest()).isNotEqualTo(stored);
+    }
+
     private static String text(String name) {
         return DrillClassicRecordingTest.text(DIR, name);
     }
