@@ -108,8 +108,8 @@ final class ArmingCommands {
                     out.flush();
                     return Main.EXIT_OK;
                 }
-                if (flipKernelByte) crashImage = crashImage.withFlippedByte("kernel", 0x1000);
-                KexecLoad.load(crashImage);
+                if (flipKernelByte) KexecLoad.loadUncheckedForTest(crashImage.withFlippedByte("kernel", 0x1000));
+                else KexecLoad.load(crashImage);
                 cmdline = crashImage.bootParams().cmdline();
             } else {
                 KexecFileLoad.loadCrash(new KexecFileLoad.Request(k, i, cmdline));

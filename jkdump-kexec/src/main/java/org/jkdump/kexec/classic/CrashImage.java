@@ -15,9 +15,10 @@ import java.util.Optional;
  *
  * @param headerAddress physical address of the core header: {@code elfcorehdr=} in KiB
  * @param backupAddress where the purgatory saves low memory at crash time
+ * @param digest        what the purgatory verifies before booting, as stored in it
  */
 public record CrashImage(List<Segment> segments, long entry, CoreHeader header, long headerAddress, long backupAddress,
-                         BootParams bootParams, Purgatory.Code purgatory) {
+                         BootParams bootParams, Purgatory.Code purgatory, SegmentDigest digest) {
     /** kexec-tools keeps at least 16 KiB for the header so it is never squeezed into a gap the kernel's bss overlaps. */
     static final long MIN_HEADER_MEMSZ = 16 * 1024;
     /** The name of the purgatory's segment, the one segment its digest does not cover. */
@@ -83,7 +84,8 @@ public record CrashImage(List<Segment> segments, long entry, CoreHeader header, 
                 params, entry, digest.regions(), digest.digest()));
         segments.add(new Segment(PURGATORY, new Segment.Bytes(code.bytes()), purgatory, purgatorySize));
         segments.sort(Comparator.comparingLong(Segment::mem));
-        return new CrashImage(List.copyOf(segments), purgatory + code.entryOffset(), header, headerAddress, backup, bootParams, code);
+        return new CrashImage(List.copyOf(segments), purgatory + code.entryOffset(), header, headerAddress, backup, bootParams, code,
+                digest);
     }
 
     /**
@@ -110,7 +112,7 @@ public record CrashImage(List<Segment> segments, long entry, CoreHeader header, 
             found = true;
         }
         if (!found) throw new IllegalArgumentException("no segment " + name);
-        return new CrashImage(List.copyOf(out), entry, header, headerAddress, backupAddress, bootParams, purgatory);
+        return new CrashImage(List.copyOf(out), entry, header, headerAddress, backupAddress, bootParams, purgatory, digest);
     }
 
     /**

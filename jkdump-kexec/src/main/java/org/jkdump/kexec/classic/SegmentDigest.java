@@ -28,12 +28,7 @@ public record SegmentDigest(List<Purgatory.HashedRegion> regions, byte[] digest)
 
     /** Hashes {@code segments} except those named {@code excluded} (the purgatory). */
     public static SegmentDigest of(List<Segment> segments, String excluded) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
+        var sha = sha256();
         var regions = new ArrayList<Purgatory.HashedRegion>();
         for (var s : segments) {
             if (s.name().equals(excluded)) continue;
@@ -43,12 +38,39 @@ public record SegmentDigest(List<Purgatory.HashedRegion> regions, byte[] digest)
                 case Segment.Bytes b -> sha.update(b.bytes());
                 case Segment.FileSlice f -> hashFile(sha, f);
             }
-            byte[] zeros = new byte[(int) Math.min(CHUNK, s.memsz() - s.bufsz())];
-            for (long left = s.memsz() - s.bufsz(); left > 0; left -= zeros.length)
-                sha.update(zeros, 0, (int) Math.min(zeros.length, left));
+            zeros(sha, s.memsz() - s.bufsz());
             regions.add(new Purgatory.HashedRegion(s.mem(), s.memsz()));
         }
         return new SegmentDigest(regions, sha.digest());
+    }
+
+    /**
+     * The digest of the buffers about to be handed to kexec_load ({@code buffers[i]} holds
+     * segment i's bufsz bytes), the same way: so a file that changed since planning is
+     * caught before loading, not by a capture kernel that never boots.
+     */
+    static byte[] ofBuffers(List<Segment> segments, List<java.nio.ByteBuffer> buffers, String excluded) {
+        var sha = sha256();
+        for (int i = 0; i < segments.size(); i++) {
+            var s = segments.get(i);
+            if (s.name().equals(excluded)) continue;
+            sha.update(buffers.get(i).duplicate());
+            zeros(sha, s.memsz() - s.bufsz());
+        }
+        return sha.digest();
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    private static void zeros(MessageDigest sha, long n) {
+        byte[] zeros = new byte[(int) Math.min(CHUNK, n)];
+        for (long left = n; left > 0; left -= zeros.length) sha.update(zeros, 0, (int) Math.min(zeros.length, left));
     }
 
     private static void hashFile(MessageDigest sha, Segment.FileSlice f) {

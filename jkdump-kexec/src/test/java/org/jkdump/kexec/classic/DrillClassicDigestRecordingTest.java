@@ -87,6 +87,34 @@ class DrillClassicDigestRecordingTest {
         assertThat(SegmentDigest.of(flipped.segments(), CrashImage.PURGATORY).digest()).isNotEqualTo(stored);
     }
 
+    /** Loading re-reads the kernel and initramfs: one changed since planning is refused before kexec_load, with a reason. */
+    @Test
+    void loadRefusesSegmentsThatNoLongerMatchThePlannedDigest() throws IOException {
+        KexecLoad.checkBuffers(image, buffers());
+        var initrd = image.segments().stream().filter(s -> s.name().equals("initrd")).findFirst().orElseThrow();
+        var file = ((Segment.FileSlice) initrd.content()).file();
+        try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(100);
+            f.write(1);
+        }
+        var changed = buffers();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> KexecLoad.checkBuffers(image, changed))
+                .isInstanceOf(org.jkdump.format.JkdumpException.class)
+                .hasMessageContaining("changed since the load was planned");
+        try (var f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(100);
+            f.write(0);
+        }
+        KexecLoad.checkBuffers(image, buffers());
+    }
+
+    private static List<java.nio.ByteBuffer> buffers() {
+        return image.segments().stream().map(s -> java.nio.ByteBuffer.wrap(switch (s.content()) {
+            case Segment.Bytes b -> b.bytes();
+            case Segment.FileSlice f -> f.read();
+        })).toList();
+    }
+
     private static String text(String name) {
         return DrillClassicRecordingTest.text(DIR, name);
     }
