@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DrillClassicDigestRecordingTest {
     static final String DIR = "/drill-classic-digest-6.1/";
-    static final long INITRD_SIZE = 0x1cce98b;
+    static final long INITRD_SIZE = 0x1ccf2de;
     /** From the dry run's PT_LOADs: direct map base, kernel text mapping and its size. */
-    static final KernelMapping MAPPING = new KernelMapping(0xffff8a8600000000L, 0xffffffff8d400000L, 0x3430000);
+    static final KernelMapping MAPPING = new KernelMapping(0xffff8ba600000000L, 0xffffffffa1800000L, 0x3430000);
     static CrashImage image;
 
     @BeforeAll
