@@ -79,6 +79,9 @@ final class ArmingCommands {
         boolean classic;
         @Option(names = "--dry-run", description = "with --classic: print the segments, core header and purgatory instead of loading")
         boolean dryRun;
+        /** Test only (the drill's --corrupt): shows the purgatory refusing a segment changed after its digest was taken. */
+        @Option(names = "--test-flip-kernel-byte", hidden = true)
+        boolean flipKernelByte;
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -105,7 +108,8 @@ final class ArmingCommands {
                     out.flush();
                     return Main.EXIT_OK;
                 }
-                KexecLoad.load(crashImage);
+                if (flipKernelByte) KexecLoad.loadUncheckedForTest(crashImage.withFlippedByte("kernel", 0x1000));
+                else KexecLoad.load(crashImage);
                 cmdline = crashImage.bootParams().cmdline();
             } else {
                 KexecFileLoad.loadCrash(new KexecFileLoad.Request(k, i, cmdline));

@@ -16,9 +16,17 @@ import org.jkdump.format.JkdumpException;
  * @param yes         install missing host packages without asking
  * @param out         the run directory (default CACHE/drill/<time>-<release>-<crash>)
  * @param classic     arm with {@code jkdump load --classic} (kexec_load, our own core header and purgatory)
+ * @param flipKernelByte test of the purgatory's digest check: with classic, flip a byte of the loaded kernel
+ *                    segment after the digest is taken (the capture kernel must then not boot)
  */
 public record DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
-                           int timeoutSeconds, Optional<Path> out, boolean classic) {
+                           int timeoutSeconds, Optional<Path> out, boolean classic, boolean flipKernelByte) {
+    /** A drill without the corruption test. */
+    public DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
+                        int timeoutSeconds, Optional<Path> out, boolean classic) {
+        this(crash, kernel, mem, crashkernel, keep, yes, timeoutSeconds, out, classic, false);
+    }
+
     /** A drill armed through kexec_file_load. */
     public DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
                         int timeoutSeconds, Optional<Path> out) {
@@ -30,6 +38,7 @@ public record DrillOptions(String crash, String kernel, String mem, String crash
             throw new JkdumpException("--crash must be sysrq, oops, bug or panic, not '" + crash + "'");
         bytes(mem, "--mem");
         bytes(crashkernel, "--crashkernel");
+        if (flipKernelByte && !classic) throw new JkdumpException("flipping a kernel byte tests the classic purgatory: it needs --classic");
     }
 
     public long memBytes() {

@@ -39,6 +39,8 @@ if [ "$(arg jk.classic 0)" = 1 ]; then
 		> /data/samples/jkdump-load-classic-dry-run.txt 2>&1 || fail "jkdump load --classic --dry-run"
 	cat /data/samples/jkdump-load-classic-dry-run.txt
 	cat /proc/iomem > /data/samples/proc-iomem-classic.txt
+	# test of the purgatory's digest check: the capture kernel must not boot
+	[ "$(arg jk.flip 0)" = 1 ] && CLASSIC="--classic --test-flip-kernel-byte"
 fi
 $JK load $CLASSIC --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img --reuse-cmdline --append "panic=5" ||
 	fail "jkdump load"

@@ -15,11 +15,14 @@ import java.util.Optional;
  *
  * @param headerAddress physical address of the core header: {@code elfcorehdr=} in KiB
  * @param backupAddress where the purgatory saves low memory at crash time
+ * @param digest        what the purgatory verifies before booting, as stored in it
  */
 public record CrashImage(List<Segment> segments, long entry, CoreHeader header, long headerAddress, long backupAddress,
-                         BootParams bootParams, Purgatory.Code purgatory) {
+                         BootParams bootParams, Purgatory.Code purgatory, SegmentDigest digest) {
     /** kexec-tools keeps at least 16 KiB for the header so it is never squeezed into a gap the kernel's bss overlaps. */
     static final long MIN_HEADER_MEMSZ = 16 * 1024;
+    /** The name of the purgatory's segment, the one segment its digest does not cover. */
+    static final String PURGATORY = "purgatory";
     /** The lowest address a 64-bit kernel is loaded at (1 MiB, below which real-mode memory lies). */
     static final long KERNEL_MIN = 0x100000;
     /** xloadflags: the initramfs may sit above 4 GiB. */
@@ -45,8 +48,8 @@ public record CrashImage(List<Segment> segments, long entry, CoreHeader header, 
         long headerMemsz = ReservationSpace.alignUp(Math.max(header.size(), MIN_HEADER_MEMSZ), page);
         long headerAddress = space.takeHighest("ELF core header", headerMemsz, page, 0, any);
 
-        long purgatorySize = ReservationSpace.alignUp(Purgatory.assemble(new Purgatory.Parameters(0, 0, 0, 0, 0, 0)).bytes().length, page);
-        long purgatory = space.takeHighest("purgatory", purgatorySize, page, 0, any);
+        long purgatorySize = ReservationSpace.alignUp(Purgatory.assemble(Purgatory.Parameters.sizing()).bytes().length, page);
+        long purgatory = space.takeHighest(PURGATORY, purgatorySize, page, 0, any);
 
         String cmdline = (r.cmdline().isBlank() ? "" : r.cmdline().strip() + " ") + "elfcorehdr=" + headerAddress / 1024 + "K";
         long kernelMemsz = ReservationSpace.alignUp(r.setup().initSize(), page);
@@ -64,13 +67,10 @@ public record CrashImage(List<Segment> segments, long entry, CoreHeader header, 
         var e820 = e820(memory, backup, backupMemsz, headerAddress, headerMemsz);
         var bootParams = new BootParams(r.setup(), cmdline, initrd, r.initrd().isPresent() ? r.initrdSize() : 0, e820, r.acpiRsdp());
         long entry = kernel + SetupHeader.ENTRY_64_OFFSET;
-        var code = Purgatory.assemble(new Purgatory.Parameters(purgatory, backupSource.start(), backup, backupSource.size(),
-                params, entry));
 
         var segments = new ArrayList<Segment>();
         segments.add(new Segment("backup", new Segment.Bytes(new byte[0]), backup, backupMemsz));
         segments.add(new Segment("elfcorehdr", new Segment.Bytes(header.bytes()), headerAddress, headerMemsz));
-        segments.add(new Segment("purgatory", new Segment.Bytes(code.bytes()), purgatory, purgatorySize));
         segments.add(new Segment("boot_params", new Segment.Bytes(bootParams.bytes(params)), params, paramsMemsz));
         segments.add(new Segment("kernel", new Segment.FileSlice(r.kernel(), r.setup().setupBytes(),
                 r.setup().kernelBytes(r.kernelFileSize())), kernel, kernelMemsz));
@@ -78,7 +78,41 @@ public record CrashImage(List<Segment> segments, long entry, CoreHeader header, 
             segments.add(new Segment("initrd", new Segment.FileSlice(r.initrd().get(), 0, r.initrdSize()), initrd,
                     ReservationSpace.alignUp(r.initrdSize(), page)));
         segments.sort(Comparator.comparingLong(Segment::mem));
-        return new CrashImage(List.copyOf(segments), purgatory + code.entryOffset(), header, headerAddress, backup, bootParams, code);
+        // the purgatory carries the digest of all the others, so it is assembled last
+        var digest = SegmentDigest.of(segments, PURGATORY);
+        var code = Purgatory.assemble(new Purgatory.Parameters(purgatory, backupSource.start(), backup, backupSource.size(),
+                params, entry, digest.regions(), digest.digest()));
+        segments.add(new Segment(PURGATORY, new Segment.Bytes(code.bytes()), purgatory, purgatorySize));
+        segments.sort(Comparator.comparingLong(Segment::mem));
+        return new CrashImage(List.copyOf(segments), purgatory + code.entryOffset(), header, headerAddress, backup, bootParams, code,
+                digest);
+    }
+
+    /**
+     * For tests of the purgatory's check only: this image with one byte of segment
+     * {@code name} flipped, the purgatory (and its digest) unchanged — what a stray write into
+     * the loaded image after arming would leave. The capture kernel must then not boot.
+     */
+    public CrashImage withFlippedByte(String name, long offset) {
+        var out = new ArrayList<Segment>();
+        boolean found = false;
+        for (var s : segments) {
+            if (!s.name().equals(name)) {
+                out.add(s);
+                continue;
+            }
+            if (offset < 0 || offset >= s.bufsz())
+                throw new IllegalArgumentException(String.format("offset 0x%x outside segment %s's 0x%x bytes", offset, name, s.bufsz()));
+            byte[] content = switch (s.content()) {
+                case Segment.Bytes b -> b.bytes().clone();
+                case Segment.FileSlice f -> f.read();
+            };
+            content[(int) offset] ^= 1;
+            out.add(new Segment(s.name(), new Segment.Bytes(content), s.mem(), s.memsz()));
+            found = true;
+        }
+        if (!found) throw new IllegalArgumentException("no segment " + name);
+        return new CrashImage(List.copyOf(out), entry, header, headerAddress, backupAddress, bootParams, purgatory, digest);
     }
 
     /**

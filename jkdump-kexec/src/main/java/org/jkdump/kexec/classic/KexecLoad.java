@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.StringJoiner;
 import org.jkdump.format.JkdumpException;
@@ -62,29 +63,53 @@ public final class KexecLoad {
                 initrd.map(KexecLoad::size).orElse(0L), cmdline, acpiRsdp(root.resolve("sys/kernel/boot_params/data"))));
     }
 
-    /** Passes the segments to kexec_load; errors say what the errno means here. */
+    /**
+     * Passes the segments to kexec_load; errors say what the errno means here. First checks
+     * that the buffers handed over hash to the digest the purgatory carries: the kernel and
+     * initramfs are mapped again here, and one changed since planning would otherwise only
+     * show as a capture kernel that does not boot.
+     */
     public static void load(CrashImage image) {
+        load(image, true);
+    }
+
+    /** For the drill's test of the purgatory's own check only: loads without comparing the buffers with the digest. */
+    public static void loadUncheckedForTest(CrashImage image) {
+        load(image, false);
+    }
+
+    private static void load(CrashImage image, boolean check) {
         if (image.segments().size() > MAX_SEGMENTS)
             throw new JkdumpException(image.segments().size() + " segments; kexec_load takes at most " + MAX_SEGMENTS);
         try (var arena = Arena.ofConfined()) {
             var table = arena.allocate(KEXEC_SEGMENT, image.segments().size());
             long o = 0;
+            var buffers = new java.util.ArrayList<ByteBuffer>();
             for (var s : image.segments()) {
                 MemorySegment buf = switch (s.content()) {
                     case Segment.Bytes b when b.bytes().length == 0 -> MemorySegment.NULL;
                     case Segment.Bytes b -> arena.allocateFrom(JAVA_BYTE, b.bytes());
                     case Segment.FileSlice f -> map(f, arena);
                 };
+                buffers.add(buf.equals(MemorySegment.NULL) ? ByteBuffer.allocate(0) : buf.asByteBuffer());
                 table.set(ADDRESS, o, buf);
                 table.set(JAVA_LONG, o + 8, s.bufsz());
                 table.set(JAVA_LONG, o + 16, s.mem());
                 table.set(JAVA_LONG, o + 24, s.memsz());
                 o += KEXEC_SEGMENT.byteSize();
             }
+            if (check) checkBuffers(image, buffers);
             Syscalls.kexecLoad(image.entry(), image.segments().size(), table, KEXEC_ON_CRASH | KEXEC_ARCH_X86_64);
         } catch (ErrnoException e) {
             throw new JkdumpException("kexec_load failed with " + Errno.describe(e.errno()) + ": " + explain(e.errno()), e);
         }
+    }
+
+    /** Refuses buffers (segment i's bufsz bytes at index i) that do not hash to the digest the purgatory carries. */
+    static void checkBuffers(CrashImage image, List<ByteBuffer> buffers) {
+        if (!java.util.Arrays.equals(SegmentDigest.ofBuffers(image.segments(), buffers, CrashImage.PURGATORY), image.digest().digest()))
+            throw new JkdumpException("the kernel or initramfs changed since the load was planned (the segments' SHA-256 differs"
+                    + " from the one the purgatory checks at crash time); not loading a capture kernel that would not boot: load again");
     }
 
     static String explain(int errno) {

@@ -19,14 +19,17 @@ class CrashImageVersusKexecToolsTest {
     static CrashImage image;
 
     @BeforeAll
-    static void plan() {
+    static void plan(@org.junit.jupiter.api.io.TempDir Path dir) {
         run = KexecToolsRun.load();
         var iomem = run.iomem();
         inputs = new CrashInputs(CrashMemoryMap.of(iomem, "kexec-p-d.txt"), run.cpuNotes(), Optional.of(run.vmcoreinfo()),
                 CrashInputs.kernelPhysical(iomem, "kexec-p-d.txt"), run.mapping());
         var setup = SetupHeader.parse(KexecToolsRun.bytes("vmlinuz-6.1.0-56-amd64.head"), KexecToolsRun.KERNEL_FILE_SIZE, "vmlinuz");
-        image = CrashImage.plan(inputs, new CrashImage.Request(Path.of("vmlinuz"), KexecToolsRun.KERNEL_FILE_SIZE, setup,
-                Optional.of(Path.of("initrd.img")), KexecToolsRun.INITRD_SIZE, "console=ttyS0,115200 irqpoll nr_cpus=1", 0xf59c0));
+        byte[] head = KexecToolsRun.bytes("vmlinuz-6.1.0-56-amd64.head");
+        var kernel = KexecToolsRun.standIn(dir, "vmlinuz", head, KexecToolsRun.KERNEL_FILE_SIZE);
+        var initrd = KexecToolsRun.standIn(dir, "initrd.img", new byte[0], KexecToolsRun.INITRD_SIZE);
+        image = CrashImage.plan(inputs, new CrashImage.Request(kernel, KexecToolsRun.KERNEL_FILE_SIZE, setup,
+                Optional.of(initrd), KexecToolsRun.INITRD_SIZE, "console=ttyS0,115200 irqpoll nr_cpus=1", 0xf59c0));
     }
 
     @Test

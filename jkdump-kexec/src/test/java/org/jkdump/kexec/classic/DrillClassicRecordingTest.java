@@ -31,25 +31,44 @@ class DrillClassicRecordingTest {
 
     @BeforeAll
     static void plan(@TempDir Path root) throws IOException {
+        image = planRecorded(DIR, root, MAPPING, INITRD_SIZE, CMDLINE);
+    }
+
+    /** Plans on the host from a drill recording's inputs (iomem, vmcoreinfo, crash notes), with stand-ins for the kernel and initramfs. */
+    static CrashImage planRecorded(String dir, Path root, KernelMapping mapping, long initrdSize, String cmdline) throws IOException {
         Files.createDirectories(root.resolve("proc"));
-        Files.writeString(root.resolve("proc/iomem"), text("proc-iomem.txt"));
+        Files.writeString(root.resolve("proc/iomem"), text(dir, "proc-iomem.txt"));
         Files.createDirectories(root.resolve("sys/kernel"));
-        Files.writeString(root.resolve("sys/kernel/vmcoreinfo"), text("sys-kernel-vmcoreinfo.txt"));
-        for (String line : text("crash_notes.txt").strip().split("\n")) {
+        Files.writeString(root.resolve("sys/kernel/vmcoreinfo"), text(dir, "sys-kernel-vmcoreinfo.txt"));
+        for (String line : text(dir, "crash_notes.txt").strip().split("\n")) {
             String[] w = line.split(" ");
             Path cpu = Files.createDirectories(root.resolve("sys/devices/system/cpu/" + w[0]));
             Files.writeString(cpu.resolve("crash_notes"), w[1].substring(w[1].indexOf('=') + 1) + "\n");
             Files.writeString(cpu.resolve("crash_notes_size"), w[2].substring(w[2].indexOf('=') + 1) + "\n");
         }
         var setup = SetupHeader.parse(KexecToolsRun.bytes("vmlinuz-6.1.0-56-amd64.head"), KexecToolsRun.KERNEL_FILE_SIZE, "vmlinuz");
-        image = CrashImage.plan(CrashInputs.read(root, MAPPING), new CrashImage.Request(Path.of("/data/boot/vmlinuz"),
-                KexecToolsRun.KERNEL_FILE_SIZE, setup, Optional.of(Path.of("/data/boot/jkdump-capture.img")), INITRD_SIZE, CMDLINE, 0));
+        var kernel = KexecToolsRun.standIn(root, "vmlinuz", KexecToolsRun.bytes("vmlinuz-6.1.0-56-amd64.head"), KexecToolsRun.KERNEL_FILE_SIZE);
+        var initrd = KexecToolsRun.standIn(root, "jkdump-capture.img", new byte[0], initrdSize);
+        return CrashImage.plan(CrashInputs.read(root, mapping), new CrashImage.Request(kernel,
+                KexecToolsRun.KERNEL_FILE_SIZE, setup, Optional.of(initrd), initrdSize, cmdline, 0));
     }
 
+    /**
+     * This recording predates the purgatory's digest check (its purgatory was one page
+     * smaller, so the segments below it sat 4 KiB higher): what the current plan must still
+     * share with it is the command line, the capture kernel's memory map and the core header.
+     * DrillClassicDigestRecordingTest compares a later run in full.
+     */
     @Test
-    void hostPlanEqualsWhatTheGuestPrintedAndLoaded() {
-        String guest = text("jkdump-load-classic-dry-run.txt");
-        assertThat(KexecLoad.describe(image)).isEqualTo(guest);
+    void hostPlanHasTheGuestsCommandLineMemoryMapAndCoreHeader() {
+        assertThat(section(KexecLoad.describe(image))).isEqualTo(section(text("jkdump-load-classic-dry-run.txt")));
+    }
+
+    private static String section(String describe) {
+        int from = describe.indexOf("command line:"), to = describe.indexOf("purgatory:");
+        assertThat(from).isNotNegative();
+        assertThat(to).isGreaterThan(from);
+        return describe.substring(from, to);
     }
 
     @Test
@@ -109,8 +128,12 @@ class DrillClassicRecordingTest {
     }
 
     static String text(String name) {
-        try (InputStream in = DrillClassicRecordingTest.class.getResourceAsStream(DIR + name)) {
-            if (in == null) throw new IllegalStateException("missing test resource " + DIR + name);
+        return text(DIR, name);
+    }
+
+    static String text(String dir, String name) {
+        try (InputStream in = DrillClassicRecordingTest.class.getResourceAsStream(dir + name)) {
+            if (in == null) throw new IllegalStateException("missing test resource " + dir + name);
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -19,6 +19,33 @@ record KexecToolsRun(String log, String captureDmesg, String makedumpfile) {
         return new KexecToolsRun(text("kexec-p-d.txt"), text("capture-dmesg-e820.txt"), text("capture-makedumpfile-page_offset.txt"));
     }
 
+    /**
+     * A file standing in for one the recording read but did not keep (the kernel, an initramfs):
+     * {@code head} then zeros (sparse) up to {@code size}. Layouts depend only on sizes and
+     * headers; the segment digest the purgatory carries depends on the content, so tests that
+     * compare with a recording mask it ({@link #withoutDigest}).
+     */
+    static java.nio.file.Path standIn(java.nio.file.Path dir, String name, byte[] head, long size) {
+        try (var f = new java.io.RandomAccessFile(dir.resolve(name).toFile(), "rw")) {
+            f.write(head);
+            f.setLength(size);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir.resolve(name);
+    }
+
+    /** A {@link KexecLoad#describe} text with the purgatory's stored digest (the 4 quads after its label) blanked and the listing's comments dropped. */
+    static String withoutDigest(String describe) {
+        var lines = new ArrayList<>(List.of(describe.split("\n", -1)));
+        int at = lines.indexOf("sha256_digest:");
+        if (at < 0) throw new IllegalStateException("no sha256_digest label in the listing");
+        for (int i = at + 1; i <= at + 4; i++) lines.set(i, lines.get(i).replaceAll("^(  [0-9a-f]{4}  ).*$", "$1<digest>"));
+        // the listing's comments explain, they are not loaded: compare bytes and instructions
+        lines.replaceAll(l -> l.matches("  [0-9a-f]{4}  .*") ? l.replaceAll("\\s+# .*$", "") : l);
+        return String.join("\n", lines);
+    }
+
     static String text(String name) {
         return new String(bytes(name), StandardCharsets.UTF_8);
     }

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PurgatoryTest {
     static final Purgatory.Parameters PARAMS = new Purgatory.Parameters(0x3ef5c000L, 0x1000, 0x3ef61000L, 0x9ec00,
-            0x3ef5a000L, 0x3ae00200L);
+            0x3ef5a000L, 0x3ae00200L, List.of(new Purgatory.HashedRegion(0x3ae00000L, 0x2000000L),
+            new Purgatory.HashedRegion(0x3ef5a000L, 0x1000)), HexFormat.of().parseHex(
+            "8b4a9e2c0f7d61a3b5c4d3e2f1a0998877665544332211000123456789abcdef"));
 
     /** Our encodings against GNU as (binutils, present wherever gcc is) assembling the listing's own text. */
     @Test
@@ -45,7 +47,7 @@ class PurgatoryTest {
         var listing = String.join("\n", code.listing());
         assertThat(listing).contains("movq backup_size(%rip), %rcx");
         long[] expectedValues = {PARAMS.backupSize(), PARAMS.backupSource(), PARAMS.backupTarget(), PARAMS.bootParams(), PARAMS.kernelEntry()};
-        int[] movOpcodeEnds = movqRipLoads(code.bytes());
+        int[] movOpcodeEnds = movqRipLoads(java.util.Arrays.copyOf(code.bytes(), code.labels().get("gdt")));
         assertThat(movOpcodeEnds).hasSize(5);
         for (int i = 0; i < 5; i++) {
             int dispAt = movOpcodeEnds[i];
@@ -57,7 +59,7 @@ class PurgatoryTest {
     @Test
     void gdtPointerIsRelocatedToTheLoadAddress() {
         for (long load : List.of(0x1000L, 0x3ef5c000L, 0x12345000L)) {
-            var p = new Purgatory.Parameters(load, 0, 0, 0, 0, 0);
+            var p = new Purgatory.Parameters(load, 0, 0, 0, 0, 0, List.of(), new byte[32]);
             var b = ByteBuffer.wrap(Purgatory.assemble(p).bytes()).order(ByteOrder.LITTLE_ENDIAN);
             int lgdtDisp = 12; // cli, cld, lea (7 bytes), then 0F 01 15 disp32
             int pointer = lgdtDisp + 4 + b.getInt(lgdtDisp);
@@ -74,8 +76,16 @@ class PurgatoryTest {
     void listingCommentsEveryInstruction() {
         var code = Purgatory.assemble(PARAMS);
         assertThat(code.listing()).anyMatch(l -> l.contains("jmpq *%rax") && l.contains("# into the capture kernel"));
+        // from the digest check on, every instruction says what it is for
+        var listing = code.listing();
+        var checked = listing.subList(listing.indexOf("reloaded:"), listing.indexOf("gdt:")).stream()
+                .filter(l -> !l.endsWith(":") && !l.contains(".balign")).toList();
+        assertThat(checked).hasSizeGreaterThan(150).allMatch(l -> l.contains("# "));
+        assertThat(listing).anyMatch(l -> l.contains("rorl $6, %eax") && l.contains("# e ror 6"));
         assertThat(code.entryOffset()).isZero();
-        assertThat(code.bytes().length).isLessThan(4096);
+        assertThat(code.bytes().length).isLessThanOrEqualTo(2 * 4096);
+        assertThat(code.labels().get("stack_end") - Purgatory.STACK_BYTES).as("stack on a page of its own, code below it")
+                .isEqualTo(4096);
     }
 
     /** Offsets of the disp32 of each "REX.W 8B /r" load with ModRM mod 00 rm 101, in order. */
