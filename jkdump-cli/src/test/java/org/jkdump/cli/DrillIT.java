@@ -26,6 +26,8 @@ class DrillIT {
     @CsvSource(delimiter = '|', value = {
             "sysrq|PANIC: +Kernel panic - not syncing: sysrq triggered crash|sysrq: Trigger a crash",
             "oops|OOPS: +BUG: kernel NULL pointer dereference|IN: +drill_crash \\[jkdrill\\]",
+            "bug|OOPS: +kernel BUG at \\S+/jkdrill.c:\\d+!|IN: +drill_crash \\[jkdrill\\]",
+            "panic|PANIC: +Kernel panic - not syncing: jkdrill: panic requested by jkdump drill|IN: +drill_crash(\\.cold)? \\[jkdrill\\]",
     })
     void drillReportsThePanicAndTheProcessesItStarted(String crash, String panic, String where) throws Exception {
         String report = drill(crash);
