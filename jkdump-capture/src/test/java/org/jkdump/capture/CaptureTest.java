@@ -47,6 +47,16 @@ class CaptureTest {
             }
 
             @Override
+            public long stream(Path vmcore, java.io.OutputStream out, List<String> flags, PrintStream c) {
+                throw new AssertionError("a local target is written as a file");
+            }
+
+            @Override
+            public String streamedName() {
+                return "vmcore";
+            }
+
+            @Override
             public String name() {
                 return "failing";
             }
@@ -68,7 +78,7 @@ class CaptureTest {
 
     @Test
     void dmesgFailureStillSavesTheDump(@TempDir Path target) throws IOException {
-        DmesgWriter broken = (vmcore, output) -> {
+        DmesgWriter broken = vmcore -> {
             throw new IOException("cannot read prb");
         };
         var r = new Capture(CaptureConfig.defaults(), new RawVmcoreCopy(), broken, out).run(Fixtures.sysrqElf(), target);
