@@ -19,6 +19,7 @@ import org.jkdump.kexec.CaptureSizing;
 import org.jkdump.kexec.CrashReservation;
 import org.jkdump.kexec.Initrd;
 import org.jkdump.kexec.KexecFileLoad;
+import org.jkdump.kexec.classic.KexecLoad;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,11 +77,16 @@ final class ArmingCommands {
         boolean reuse;
         @Option(names = "--force", description = "load even when the sizing check says it will not fit")
         boolean force;
+        @Option(names = "--classic", description = "load with kexec_load(2): jkdump builds the ELF core header, boot_params and purgatory (kexec -p -c)")
+        boolean classic;
+        @Option(names = "--dry-run", description = "with --classic: print the segments, core header and purgatory instead of loading")
+        boolean dryRun;
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
+            if (dryRun && !classic) throw new JkdumpException("--dry-run needs --classic (kexec_file_load builds its segments in the kernel)");
             var out = spec.commandLine().getOut();
             Path k = kernel != null ? kernel : defaultKernel();
             Optional<Path> i = noInitrd ? Optional.empty() : Optional.of(initrd != null ? initrd : defaultInitrd());
@@ -94,8 +100,20 @@ final class ArmingCommands {
                 throw new JkdumpException("refusing to load: " + String.join("; ", problems) + " (--force loads anyway)");
             String running = reuse ? Files.readString(Path.of("/proc/cmdline")) : null;
             String cmdline = CaptureCommandLine.build(running, append);
-            KexecFileLoad.loadCrash(new KexecFileLoad.Request(k, i, cmdline));
-            out.printf("loaded %s%s into the %s reservation%n", k, i.map(p -> " with " + p).orElse(""), CaptureSizing.mib(res.size()));
+            if (classic) {
+                var crashImage = KexecLoad.plan(k, i, cmdline);
+                if (dryRun) {
+                    out.print(KexecLoad.describe(crashImage));
+                    out.flush();
+                    return Main.EXIT_OK;
+                }
+                KexecLoad.load(crashImage);
+                cmdline = crashImage.bootParams().cmdline();
+            } else {
+                KexecFileLoad.loadCrash(new KexecFileLoad.Request(k, i, cmdline));
+            }
+            out.printf("loaded %s%s into the %s reservation%s%n", k, i.map(p -> " with " + p).orElse(""), CaptureSizing.mib(res.size()),
+                    classic ? " (kexec_load)" : "");
             out.printf("capture command line: %s%n", cmdline);
             out.printf("needs about %s of %s%n", CaptureSizing.mib(sizing.needed()), CaptureSizing.mib(res.size()));
             return Main.EXIT_OK;

@@ -35,6 +35,8 @@ final class DrillCommand implements Callable<Integer> {
     boolean keep;
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "give up when a guest phase takes longer than this (default 900)")
     int timeout = 900;
+    @Option(names = "--classic", description = "arm the guest with 'jkdump load --classic' (kexec_load, jkdump's own core header and purgatory)")
+    boolean classic;
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default CACHE/drill/TIME-RELEASE-CRASH)")
     Path out;
     @Spec
@@ -44,7 +46,7 @@ final class DrillCommand implements Callable<Integer> {
     public Integer call() {
         var o = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        var report = Drill.run(new DrillOptions(crash, kernel, mem, crashkernel, keep, yes, timeout, Optional.ofNullable(out)),
+        var report = Drill.run(new DrillOptions(crash, kernel, mem, crashkernel, keep, yes, timeout, Optional.ofNullable(out), classic),
                 CaptureCommands.ownJar(), err);
         o.print(report.render());
         o.flush();

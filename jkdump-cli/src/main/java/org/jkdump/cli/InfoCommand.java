@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jkdump.crash.CrashFormat;
 import org.jkdump.format.CpuState;
 import org.jkdump.format.DumpDescription;
 import org.jkdump.format.DumpFiles;
@@ -43,8 +44,8 @@ final class InfoCommand implements Callable<Integer> {
 
     /** The record {@code info} prints. */
     record DumpInfo(DumpDescription dump, String architecture, String byteOrder, int pageSize, long presentPages,
-                    long excludedPages, List<Cpu> cpus, String release, String buildId, String crashTime,
-                    Map<String, String> vmcoreinfo, ReadAll readAll) {
+                    long excludedPages, String memorySize, List<Cpu> cpus, String release, String buildId, String crashTime,
+                    String crashDate, Map<String, String> vmcoreinfo, ReadAll readAll) {
     }
 
     /** What {@code --read-all} measured: every present page read and decoded once, in frame order. */
@@ -73,9 +74,13 @@ final class InfoCommand implements Callable<Integer> {
             var mem = dump.memory();
             var description = dump.describe();
             long excluded = description.ranges().stream().mapToLong(MemoryRange::excludedPages).sum();
-            var info = new DumpInfo(description, "x86_64", "little-endian", mem.pageSize(), mem.presentCount(), excluded, cpus,
+            var crashTime = vi.map(v -> v.crashTime()).filter(t -> t.isPresent()).map(t -> t.getAsLong());
+            // crash's MEMORY line rounds the span of physical memory the same way
+            var info = new DumpInfo(description, "x86_64", "little-endian", mem.pageSize(), mem.presentCount(), excluded,
+                    CrashFormat.memorySize(mem.maxPfn(), mem.pageSize()), cpus,
                     vi.flatMap(v -> v.osRelease()).orElse(null), vi.flatMap(v -> v.buildId()).orElse(null),
-                    vi.flatMap(v -> v.crashTime().isPresent() ? java.util.Optional.of(Instant.ofEpochSecond(v.crashTime().getAsLong()).toString()) : java.util.Optional.empty()).orElse(null),
+                    crashTime.map(t -> Instant.ofEpochSecond(t).toString()).orElse(null),
+                    crashTime.map(CrashFormat::ctime).orElse(null),
                     keys, readAll ? readAll(mem) : null);
             if (json) Json.print(out, info);
             else printText(out, info);
@@ -121,7 +126,8 @@ final class InfoCommand implements Callable<Integer> {
         out.printf("%-16s %,d bytes%n", "file size:", d.fileSize());
         if (info.release() != null) out.printf("%-16s %s%n", "release:", info.release());
         if (info.buildId() != null) out.printf("%-16s %s%n", "build id:", info.buildId());
-        if (info.crashTime() != null) out.printf("%-16s %s%n", "crash time:", info.crashTime());
+        if (info.crashTime() != null) out.printf("%-16s %s (%s)%n", "crash time:", info.crashDate(), info.crashTime());
+        out.printf("%-16s %s%n", "memory size:", info.memorySize());
         out.printf("%-16s %d ranges, %,d pages present, %,d excluded%n", "memory:", d.ranges().size(),
                 info.presentPages(), info.excludedPages());
         for (MemoryRange r : d.ranges())

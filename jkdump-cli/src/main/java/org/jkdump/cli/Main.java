@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "jkdump", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"The Linux kdump toolchain in one program: read, filter and analyse kernel crash dumps.", ""},
-        subcommands = {InfoCommand.class, DmesgCommand.class, CrashCommand.class, AnalyzeCommand.class,
+        subcommands = {InfoCommand.class, CollectCommand.class, DmesgCommand.class, CrashCommand.class, AnalyzeCommand.class,
                 ArmingCommands.Load.class, ArmingCommands.Unload.class, ArmingCommands.StatusCommand.class,
                 CaptureCommands.Initramfs.class, CaptureCommands.CaptureCommand.class,
                 DrillCommand.class, CommandLine.HelpCommand.class},
@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
                 "  jkdump info --json vmcore.flat     the same as JSON",
                 "  jkdump dmesg vmcore                the kernel log, as makedumpfile prints it",
                 "  jkdump crash vmcore -c sys         crash commands on a dump (interactive without -c)",
+                "  jkdump collect -l -d 31 /proc/vmcore vmcore   filter and compress, as makedumpfile",
                 "  jkdump status                      is this machine armed: reservation, capture kernel, target",
                 "  jkdump <command> --help            help on one command"})
 public final class Main implements Runnable {

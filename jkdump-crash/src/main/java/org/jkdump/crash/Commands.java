@@ -12,6 +12,14 @@ import org.jkdump.crash.commands.RdCommand;
 import org.jkdump.crash.commands.SetCommand;
 import org.jkdump.crash.commands.SymCommand;
 import org.jkdump.crash.commands.VtopCommand;
+import org.jkdump.crash.commands.StructCommand;
+import org.jkdump.crash.commands.PCommand;
+import org.jkdump.crash.commands.WhatisCommand;
+import org.jkdump.crash.commands.TaskCommand;
+import org.jkdump.crash.commands.ListCommand;
+import org.jkdump.crash.commands.ForeachCommand;
+import org.jkdump.crash.commands.FilesCommand;
+import org.jkdump.crash.commands.VmCommand;
 
 /** The standard command table of {@code jkdump crash}. */
 public final class Commands {
@@ -32,6 +40,15 @@ public final class Commands {
         r.add(new VtopCommand());
         r.add(new PtovCommand());
         r.add(new SetCommand());
+        r.add(new StructCommand("struct"));
+        r.add(new StructCommand("union"));
+        r.add(new PCommand());
+        r.add(new WhatisCommand());
+        r.add(new TaskCommand());
+        r.add(new ListCommand());
+        r.add(new ForeachCommand(r));
+        r.add(new FilesCommand());
+        r.add(new VmCommand());
         return r;
     }
 }

@@ -64,6 +64,15 @@ public final class Interpreter {
         }
         if (inv.words().isEmpty()) return Outcome.OK;
         if (QUIT_WORDS.contains(inv.name())) return Outcome.QUIT;
+        // gdb-style formats ride on the command word (p/x): the format becomes the first argument
+        int slash = inv.name().indexOf('/');
+        if (slash > 0) {
+            var words = new java.util.ArrayList<String>();
+            words.add(inv.name().substring(0, slash));
+            words.add(inv.name().substring(slash));
+            words.addAll(inv.args());
+            inv = new Invocation(words, inv.pipe(), inv.redirect(), inv.append());
+        }
         var found = registry.find(inv.name());
         if (found.isEmpty()) {
             err.println("crash: command not found: " + inv.name());

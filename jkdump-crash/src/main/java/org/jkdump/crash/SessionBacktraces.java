@@ -7,6 +7,8 @@ import java.util.OptionalInt;
 import org.jkdump.crash.commands.BtContext;
 import org.jkdump.crash.commands.BtTask;
 import org.jkdump.kernel.KernelMemory;
+import org.jkdump.kernel.MissingVirtualPageException;
+import org.jkdump.kernel.ObjectReadException;
 import org.jkdump.kernel.helpers.BtfTypeLayouts;
 import org.jkdump.kernel.helpers.Cpus;
 import org.jkdump.kernel.helpers.Tasks;
@@ -30,7 +32,16 @@ final class SessionBacktraces implements BtContext {
         var present = Cpus.present(session.kernel());
         for (int i = 0; i < curr.size() && i < present.size(); i++) active.put(curr.get(i), present.get(i));
         var out = new ArrayList<BtTask>();
-        for (var t : session.tasks()) {
+        List<Tasks.Task> all;
+        try {
+            all = session.tasks();
+        } catch (ObjectReadException e) {
+            if (!(e.getCause() instanceof MissingVirtualPageException)) throw e;
+            // the task list runs through a page the dump lacks (makedumpfile 1.7.2 drops slab
+            // pages of 6.12 kernels): the tasks on the CPUs still give bt and bt -a
+            all = curr.stream().distinct().map(a -> Tasks.read(session.kernel(), a)).toList();
+        }
+        for (var t : all) {
             var cpu = active.get(t.address());
             out.add(new BtTask(t.address(), t.pid(), t.cpu(), t.comm(), cpu == null ? OptionalInt.empty() : OptionalInt.of(cpu)));
         }

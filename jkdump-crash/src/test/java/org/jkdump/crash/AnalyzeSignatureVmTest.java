@@ -3,11 +3,8 @@ package org.jkdump.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
 import org.junit.jupiter.api.Tag;
@@ -23,23 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("vm")
 class AnalyzeSignatureVmTest {
-    private static final Path RUNS = Path.of("/var/cache/jkdump-vm/runs");
-    private static final Path RUN_VM = Path.of("/work/shared/vm/run-crash-vm.sh");
-
     /** The run's kdump-lzo dump, made first when missing (arguments as make-runs.sh gives them). */
     private static Path run(String name, String... args) throws IOException, InterruptedException {
-        var dump = RUNS.resolve(name).resolve("vmcore.kdump-lzo");
-        if (Files.isRegularFile(dump)) return dump;
-        var cmd = new ArrayList<>(List.of(RUN_VM.toString()));
-        cmd.addAll(List.of(args));
-        cmd.addAll(List.of("--pcp-high-fraction", "1000000", "--out", RUNS.resolve(name).toString()));
-        var log = Files.createTempFile("jkdump-vm-" + name, ".log");
-        var p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean done = p.waitFor(45, TimeUnit.MINUTES);
-        if (!done) p.destroyForcibly();
-        assertThat(dump).as("%s made no %s (exit %s, log %s)", String.join(" ", cmd), dump, done ? p.exitValue() : "timeout", log)
-                .isRegularFile();
-        return dump;
+        return VmRuns.dump(name, args);
     }
 
     private static Analysis analyze(Path dump) {

@@ -84,6 +84,32 @@ class CrashEvidenceTest {
     }
 
     @Test
+    void filesOfTheMarkerProcessMatchWithPaths() {
+        // paths cross the devtmpfs mount at /dev and the data disk at /data
+        CrashTranscript.assertSameLines("files 143", run("files 143"), crash.section("files 143").lines());
+    }
+
+    @Test
+    void vmOfTheMarkerProcessWalksTheMapleTreeLikeCrash() {
+        CrashTranscript.assertSameLines("vm 143", run("vm 143"), crash.section("vm 143").lines());
+    }
+
+    @Test
+    void foreachBtOverEveryTaskIsIdentical() {
+        CrashTranscript.assertSameLines("foreach bt", run("foreach bt"), crash.section("foreach bt").lines());
+    }
+
+    @Test
+    void foreachSelectsTasksByNameStateAndKindAndKeepsTheContext() {
+        CrashTranscript.assertSameLines("foreach markerproc files", run("foreach markerproc files"), crash.section("files 143").lines());
+        var running = run("foreach RU task -R pid").stream().filter(l -> l.startsWith("PID:")).toList();
+        assertThat(running).hasSize(3).allMatch(l -> l.contains("swapper/") || l.contains("\"init\""));
+        assertThat(run("foreach user vm").stream().filter(l -> l.startsWith("PID:")).count())
+                .isEqualTo(run("ps -u").size() - 1);
+        assertThat(run("set").getFirst()).isEqualTo("    PID: 1");
+    }
+
+    @Test
     void setChangesTheContextAndShowsItAsCrash() {
         try {
             CrashTranscript.assertSameLines("set 143", run("set 143"), crash.section("set 143").lines());

@@ -101,7 +101,8 @@ public final class Drill {
 
     private GuestConsole boot(DebianKernel kernel, GuestImages.Built images, Path dir) {
         Path consoleLog = dir.resolve("console.log");
-        String cmdline = "console=ttyS0,115200 crashkernel=" + options.crashkernel() + " panic=5 jk.crash=" + options.crash();
+        String cmdline = "console=ttyS0,115200 crashkernel=" + options.crashkernel() + " panic=5 jk.crash=" + options.crash()
+                + (options.classic() ? " jk.classic=1" : "");
         var cmd = List.of("qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-cpu", "qemu64", "-m", options.mem(), "-smp", "2",
                 "-kernel", kernel.vmlinuz().toString(), "-initrd", images.firstInitrd().toString(), "-append", cmdline,
                 "-drive", "file=" + images.dataDisk() + ",format=raw,if=virtio",

@@ -15,9 +15,16 @@ import org.jkdump.format.JkdumpException;
  * @param keep        keep the disk images
  * @param yes         install missing host packages without asking
  * @param out         the run directory (default CACHE/drill/<time>-<release>-<crash>)
+ * @param classic     arm with {@code jkdump load --classic} (kexec_load, our own core header and purgatory)
  */
 public record DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
-                           int timeoutSeconds, Optional<Path> out) {
+                           int timeoutSeconds, Optional<Path> out, boolean classic) {
+    /** A drill armed through kexec_file_load. */
+    public DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
+                        int timeoutSeconds, Optional<Path> out) {
+        this(crash, kernel, mem, crashkernel, keep, yes, timeoutSeconds, out, false);
+    }
+
     public DrillOptions {
         if (!java.util.Set.of("sysrq", "oops", "bug", "panic").contains(crash))
             throw new JkdumpException("--crash must be sysrq, oops, bug or panic, not '" + crash + "'");

@@ -18,13 +18,7 @@ public final class DumpFiles {
     public static DumpFile open(Path... paths) {
         if (paths.length == 0) throw new JkdumpException("no dump file given");
         if (paths.length > 1) return openSplit(paths);
-        var source = MappedSource.open(paths[0]);
-        try {
-            return open(source);
-        } catch (RuntimeException e) {
-            source.close();
-            throw e;
-        }
+        return open(MappedSource.open(paths[0]));
     }
 
     private static SplitDump openSplit(Path... paths) {
@@ -58,9 +52,21 @@ public final class DumpFiles {
         }
     }
 
-    /** Opens the dump held by {@code source}; the dump owns the source from then on. */
+    /** Opens the dump held by {@code source}; the dump owns the source from then on (and closes it if opening fails). */
     public static DumpFile open(DumpSource source) {
+        try {
+            return detect(source);
+        } catch (RuntimeException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    private static DumpFile detect(DumpSource source) {
         var magic = new String(source.bytes(0, (int) Math.min(16, source.size())), StandardCharsets.ISO_8859_1);
+        for (var sig : new String[]{"\177ELF", KdumpHeader.KDUMP, KdumpHeader.DISKDUMP, FlattenedSource.SIGNATURE + "\0\0\0\0"})
+            if (magic.length() < sig.length() && sig.startsWith(magic))
+                throw source.malformed(0, "file of %d bytes ends inside the \"%s\" signature", source.size(), sig.replace("\177", "\\177").trim().replace("\0", ""));
         if (magic.startsWith("\177ELF")) return ElfDump.open(source);
         if (magic.startsWith(KdumpHeader.KDUMP) || magic.startsWith(KdumpHeader.DISKDUMP)) return KdumpDump.open(source);
         if (FlattenedSource.isFlattened(source)) return FlattenedDump.open(source);

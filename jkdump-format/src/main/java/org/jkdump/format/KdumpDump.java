@@ -16,6 +16,9 @@ import java.util.OptionalInt;
  * {@code [start_pfn, end_pfn)} only; {@link SplitDump} joins such files.
  */
 public final class KdumpDump implements DumpFile {
+    /** x86-64 addresses at most 2^52 bytes of physical memory: never more frames than that. */
+    private static final long MAX_FRAMES = 1L << 52;
+
     private final DumpSource source;
     private final KdumpHeader header;
     private final KdumpSubHeader subHeader;
@@ -50,8 +53,10 @@ public final class KdumpDump implements DumpFile {
                 ? sub.maxMapnr64() : header.maxMapnr32();
         long maxMapnrField = header.isKdump() && header.headerVersion() >= 6 && sub.maxMapnr64() != 0
                 ? bs + KdumpSubHeader.MAX_MAPNR_64 : KdumpHeader.MAX_MAPNR;
-        if (maxMapnr <= 0)
-            throw source.malformed(maxMapnrField, "max_mapnr %s: the dump describes no memory", Long.toUnsignedString(maxMapnr));
+        if (maxMapnr == 0)
+            throw source.malformed(maxMapnrField, "max_mapnr is 0: the dump describes no memory");
+        if (maxMapnr < 0 || maxMapnr > MAX_FRAMES || maxMapnr > Long.MAX_VALUE / bs)
+            throw source.malformed(maxMapnrField, "max_mapnr 0x%x is beyond any physical address space (2^52 frames)", maxMapnr);
 
         // Two bitmaps (RAM, dumped) when the blocks hold two; diskdump files may carry only one
         // (crash's dump_is_partial() draws the same line).

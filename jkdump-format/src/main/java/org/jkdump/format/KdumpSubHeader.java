@@ -50,10 +50,11 @@ public record KdumpSubHeader(long physBase, int dumpLevel, int split, long start
         return sub;
     }
 
+    /** {@code field} is the offset field; the size field follows it. */
     private static void checkArea(DumpSource in, long field, long offset, long size, String what) {
         if (offset == 0 || size == 0) return;
         if (size < 0 || size > MAX_AREA)
-            throw in.malformed(field, "%s size %s is absurd (more than %d MiB)", what, Long.toUnsignedString(size), MAX_AREA >> 20);
+            throw in.malformed(field + 8, "%s size %s is absurd (more than %d MiB)", what, Long.toUnsignedString(size), MAX_AREA >> 20);
         if (offset < 0 || offset > in.size() || size > in.size() - offset)
             throw in.malformed(field, "%s at offset 0x%x (%d bytes) extends past the end of the file (%d bytes)",
                     what, offset, size, in.size());

@@ -109,6 +109,6 @@ public final class MappedSource implements DumpSource {
 
     @Override
     public void close() {
-        arena.close();
+        if (arena.scope().isAlive()) arena.close();
     }
 }

@@ -68,7 +68,7 @@ final class PageDecoder {
             }
             if (n < pageSize)
                 throw new Failure("zlib data inflates to " + n + " bytes, the page size is " + pageSize
-                        + (inflater.needsInput() ? " (stream cut short)" : ""));
+                        + (inflater.finished() ? "" : " (stream cut short)"));
         } catch (DataFormatException e) {
             throw new Failure("zlib data is corrupt: " + e.getMessage());
         }

@@ -6,6 +6,7 @@ import org.jkdump.format.DumpFile;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.format.VmcoreInfo;
 import org.jkdump.kernel.btf.Btf;
+import org.jkdump.kernel.helpers.ModuleSymbols;
 import org.jkdump.kernel.symbols.KernelSymbols;
 import org.jkdump.kernel.symbols.SymbolTable;
 
@@ -21,6 +22,7 @@ public final class Kernel {
     // Symbols and types are found on first use, so that commands which need neither (dmesg,
     // info) never pay for decoding kallsyms or BTF.
     private final Optional<Path> symbolFile;
+    private SymbolTable imageSymbols;
     private SymbolTable symbols;
     private Types types;
 
@@ -65,10 +67,30 @@ public final class Kernel {
         return memory;
     }
 
-    /** The kernel's symbols: kallsyms from the dump, or the symbol file given at open. */
+    /**
+     * The kernel's symbols: kallsyms from the dump, or the symbol file given at open, with the
+     * loaded modules' symbols merged in (each naming its module). When the modules' tables
+     * cannot be read (no BTF, module memory missing from the dump), the image's symbols come
+     * alone, with a warning on the table saying why.
+     */
     public synchronized SymbolTable symbols() {
-        if (symbols == null) symbols = KernelSymbols.load(memory, vmcoreinfo, symbolFile);
+        if (symbols == null) {
+            var image = imageSymbols();
+            SymbolTable all;
+            try {
+                all = image.merged(ModuleSymbols.read(image, types(), memory));
+            } catch (JkdumpException e) {
+                all = image.withWarnings(java.util.List.of("module symbols not loaded: " + e.getMessage()));
+            }
+            symbols = all;
+        }
         return symbols;
+    }
+
+    /** The kernel image's symbols alone; types and module symbols are found through them. */
+    private synchronized SymbolTable imageSymbols() {
+        if (imageSymbols == null) imageSymbols = KernelSymbols.load(memory, vmcoreinfo, symbolFile);
+        return imageSymbols;
     }
 
     /** The kernel's types, from the BTF in its own memory (__start_BTF..__stop_BTF). */
@@ -90,7 +112,7 @@ public final class Kernel {
     }
 
     private Types loadTypes() {
-        var table = symbols();
+        var table = imageSymbols();
         long start = table.address("__start_BTF").orElseThrow(() -> new JkdumpException(dump.name()
                 + ": the kernel has no __start_BTF symbol (built without CONFIG_DEBUG_INFO_BTF?): no type information"));
         long stop = table.address("__stop_BTF").orElseThrow(() -> new JkdumpException(dump.name()

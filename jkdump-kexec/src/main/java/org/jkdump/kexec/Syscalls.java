@@ -37,6 +37,11 @@ public final class Syscalls {
     private static final MethodHandle OPENAT = handle(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG);
     private static final MethodHandle CLOSE = handle(JAVA_LONG);
 
+    // --- classic kexec_load (issue 8; org.jkdump.kexec.classic.KexecLoad builds the arguments) ---
+    /** kexec_load(2): x86-64 system call 246. */
+    static final long SYS_KEXEC_LOAD = 246;
+    private static final MethodHandle KEXEC_LOAD = handle(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG);
+
     private Syscalls() {
     }
 
@@ -64,6 +69,22 @@ public final class Syscalls {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("kexec_file_load downcall failed", t);
+        }
+    }
+
+    /**
+     * kexec_load(entry, nr_segments, segments, flags): {@code segments} holds nr_segments
+     * struct kexec_segment entries whose buf pointers stay valid for the call.
+     */
+    public static void kexecLoad(long entry, long nrSegments, MemorySegment segments, long flags) {
+        try (var arena = Arena.ofConfined()) {
+            var state = arena.allocate(CALL_STATE);
+            long rc = (long) KEXEC_LOAD.invokeExact(state, SYS_KEXEC_LOAD, entry, nrSegments, segments, flags);
+            check(rc, state, "kexec_load");
+        } catch (ErrnoException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("kexec_load downcall failed", t);
         }
     }
 

@@ -106,6 +106,7 @@ public final class Bt {
         var entries = bt.entries();
         int level = 0;
         boolean afterSwitch = false;
+        StackTransition lastSwitch = null;
         for (int i = 0; i < entries.size(); i++) {
             switch (entries.get(i)) {
                 case Frame f -> {
@@ -116,7 +117,13 @@ public final class Bt {
                         long next = nextSlot(entries, i, f);
                         contents = words(frameMemory, f.slot() + 8, next);
                     }
-                    out.add(new BtLine.FrameLine(level++, f.slot(), f.pc(), f.function().map(CodeSymbol::name),
+                    // Back from the IRQ stack, crash shows the entry code's frame at the pt_regs
+                    // it saved (its irq_eframe), not at the return address just below them.
+                    long shown = f.slot();
+                    if (lastSwitch != null && lastSwitch.from().kind() == StackRange.Kind.IRQ && i + 1 < entries.size()
+                            && entries.get(i - 1) == lastSwitch && entries.get(i + 1) instanceof ExceptionFrame x
+                            && x.address() == f.slot() + 8) shown = x.address();
+                    out.add(new BtLine.FrameLine(level++, shown, f.pc(), f.function().map(CodeSymbol::name),
                             f.function().map(fn -> fn.offset(f.pc())).orElse(0L), f.function().flatMap(CodeSymbol::module),
                             f.kind().name().toLowerCase(), f.reliable(), contents));
                 }
@@ -132,6 +139,7 @@ public final class Bt {
                     out.add(new BtLine.ExceptionLine(x.address(), x.userMode(), x.partial(), rip, regs));
                 }
                 case StackTransition s -> {
+                    lastSwitch = s;
                     out.add(new BtLine.StackSwitch(s.from().label().replaceAll("[<>]", ""), s.to().label().replaceAll("[<>]", "")));
                     afterSwitch = true;
                 }

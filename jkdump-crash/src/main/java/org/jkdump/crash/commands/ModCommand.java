@@ -18,7 +18,11 @@ public final class ModCommand implements CrashCommand<ModCommand.Options, ModCom
     public record Row(long module, String name, long base, long size, String taints) {
     }
 
-    public record Result(List<Row> modules) {
+    /**
+     * The modules; {@code textBase}: the kernel keeps a module's memory in {@code mem[]}
+     * regions (6.4 and later), and crash then heads the base column TEXT_BASE.
+     */
+    public record Result(List<Row> modules, boolean textBase) {
     }
 
     @Override
@@ -44,14 +48,18 @@ public final class ModCommand implements CrashCommand<ModCommand.Options, ModCom
                 .map(m -> new Row(m.address(), m.name(), m.base(), m.size(), m.taint().letters()))
                 .sorted(Comparator.comparing(Row::module, Long::compareUnsigned))
                 .toList();
-        return new Result(rows);
+        return new Result(rows, session.kernel().types().hasMember("struct module", "mem"));
     }
 
     @Override
     public void renderText(Result r, PrintWriter out) {
-        int nameWidth = Math.max(22, r.modules().stream().mapToInt(m -> m.name().length()).max().orElse(0));
-        out.printf("     MODULE       %-" + nameWidth + "s       BASE          SIZE  OBJECT FILE%n", "NAME");
+        // crash sizes the name column to the longest name plus one; with mem[] regions its
+        // size column is one wider (as crash 8.0.6 prints 6.1 and 6.12 kernels)
+        int nameWidth = Math.max(4, r.modules().stream().mapToInt(m -> m.name().length()).max().orElse(0) + 1);
+        out.printf("     MODULE       %-" + nameWidth + "s" + (r.textBase() ? "    TEXT_BASE         SIZE" : "       BASE          SIZE")
+                + "  OBJECT FILE%n", "NAME");
         for (var m : r.modules())
-            out.printf("%016x  %-" + nameWidth + "s %016x %7d  (not loaded)  [CONFIG_KALLSYMS]%n", m.module(), m.name(), m.base(), m.size());
+            out.printf("%016x  %-" + nameWidth + "s %016x " + (r.textBase() ? "%8d" : "%7d") + "  (not loaded)  [CONFIG_KALLSYMS]%n",
+                    m.module(), m.name(), m.base(), m.size());
     }
 }

@@ -53,4 +53,29 @@ class BtRenderTest {
         assertThat(JsonRenderer.toJson(result)).contains("\"type\" : \"frame\"", "\"type\" : \"exception\"", "\"type\" : \"stack-switch\"", "\"function\" : \"native_safe_halt\"", "\"kind\" : \"interrupted\"",
                 "\"rip\" : \"native_safe_halt+11\"", "\"from\" : \"NMI exception stack\"");
     }
+    /**
+     * Back from the IRQ stack (sysrq2's CPU 1, NMI'd inside an interrupt that hit the idle
+     * task): crash shows asm_common_interrupt's frame at the pt_regs it saved, 8 bytes above
+     * the return address; a frame after an NMI stack switch keeps its own slot.
+     */
+    @Test
+    void frameBackFromIrqStackShowsItsSavedRegistersAddress() {
+        var irq = new StackRange(StackRange.Kind.IRQ, "IRQ", 0xffffcc1bc00cd000L, 0xffffcc1bc00d1000L);
+        var task = new StackRange(StackRange.Kind.TASK, "process", 0xffffcc1bc0098000L, 0xffffcc1bc009c000L);
+        var regs = new X86Registers(0, 0, 0, 1, 0xffff8a710125b080L, 0, 0, 0xfffffffbL, 0x313b162cL, 0xffffffffffc50465L,
+                0x1ad40, 0, 0x4000000000000000L, 0, 0x3e534, -1, 0xffffffff97e592ebL, 0x10, 0x246,
+                0xffffcc1bc009bed8L, 0x18, 0, 0, 0, 0, 0, 0);
+        var halt = new CodeSymbol("native_safe_halt", 0xffffffff97e592e0L, 0x10, Optional.empty());
+        List<BacktraceEntry> entries = List.of(
+                frame("common_interrupt", 0xffffffff97e45600L, 0xffffffff97e4567dL, 0xffffcc1bc00d0ff0L, Frame.Kind.CALL),
+                new StackTransition(irq, task),
+                frame("asm_common_interrupt", 0xffffffff98000e40L, 0xffffffff98000e62L, 0xffffcc1bc009be20L, Frame.Kind.CALL),
+                new ExceptionFrame(0xffffcc1bc009be28L, regs, false, false, Optional.of(halt)),
+                new Frame(0xffffffff97e592ebL, 0xffffcc1bc009bed8L, 0xffffcc1bc009bed8L, Optional.of(halt), Frame.Kind.INTERRUPTED, true),
+                frame("amd_e400_idle", 0xffffffff9743ec00L, 0xffffffff9743ed0dL, 0xffffcc1bc009bed8L, Frame.Kind.CALL));
+        var lines = Bt.lines(new Backtrace(entries, Optional.empty(), true), null);
+        assertThat(lines).filteredOn(BtLine.FrameLine.class::isInstance).map(l -> (BtLine.FrameLine) l)
+                .extracting(BtLine.FrameLine::frameAddress)
+                .containsExactly(0xffffcc1bc00d0ff0L, 0xffffcc1bc009be28L, 0xffffcc1bc009bed8L);
+    }
 }

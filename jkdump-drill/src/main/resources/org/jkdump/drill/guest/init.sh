@@ -31,7 +31,16 @@ cat /proc/cmdline > /data/samples/proc-cmdline.txt
 JK="/opt/jkdump/runtime/bin/java @JAVA_FLAGS@ -jar /opt/jkdump/jkdump.jar"
 say "SETUP-DONE uptime=$(up)"
 t0=$(up)
-$JK load --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img --reuse-cmdline --append "panic=5" ||
+CLASSIC=""
+if [ "$(arg jk.classic 0)" = 1 ]; then
+	# kexec_load with jkdump's own core header and purgatory (issue 8): record what it loads
+	CLASSIC=--classic
+	$JK load --classic --dry-run --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img --reuse-cmdline --append "panic=5" \
+		> /data/samples/jkdump-load-classic-dry-run.txt 2>&1 || fail "jkdump load --classic --dry-run"
+	cat /data/samples/jkdump-load-classic-dry-run.txt
+	cat /proc/iomem > /data/samples/proc-iomem-classic.txt
+fi
+$JK load $CLASSIC --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img --reuse-cmdline --append "panic=5" ||
 	fail "jkdump load"
 say "ARMED kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) load_seconds=$(awk -v a="$t0" -v b="$(up)" 'BEGIN{printf "%.2f", b-a}')"
 $JK status --json --kernel /data/boot/vmlinuz --initrd /data/boot/jkdump-capture.img > /data/samples/jkdump-status.json 2>&1

@@ -42,10 +42,16 @@ public record DumpPlan(int pageSize, List<RamRange> ranges, PfnBitmap keep, List
         }
     }
 
+    /** x86-64's direct map without KASLR (page_offset_base's default); used when the dump does not say. */
+    static final long DEFAULT_DIRECT_MAP = 0xffff888000000000L;
+    /** __START_KERNEL_map: PT_LOADs at or above it map the kernel image, not the direct map. */
+    private static final long KERNEL_MAP = 0xffffffff80000000L;
+
     /**
-     * The plan that rewrites {@code dump} as it is: its RAM ranges (at the direct-map address
-     * VMCOREINFO implies, or 0), its present frames kept, its notes, and the kernel identity
-     * from its header or VMCOREINFO.
+     * The plan that rewrites {@code dump} as it is: its RAM ranges, its present frames kept, its
+     * notes, and the kernel identity from its header or VMCOREINFO. Range virtual addresses come
+     * from an ELF dump's direct-map PT_LOADs; a kdump-compressed file does not record them, so
+     * they are {@link #DEFAULT_DIRECT_MAP} + paddr (readers take phys_base from VMCOREINFO).
      */
     public static DumpPlan copyOf(org.jkdump.format.DumpFile dump) {
         var mem = dump.memory();
@@ -53,7 +59,7 @@ public record DumpPlan(int pageSize, List<RamRange> ranges, PfnBitmap keep, List
         var keep = PfnBitmap.allocate(mem.maxPfn());
         mem.presentFrames().forEach(keep::set);
         var ranges = dump.describe().ranges().stream()
-                .map(r -> new RamRange(r.start(), r.end() - r.start(), 0xffff888000000000L + r.start())).toList();
+                .map(r -> new RamRange(r.start(), r.end() - r.start(), directMapAddress(dump, r.start()))).toList();
         var vi = dump.vmcoreinfo();
         Utsname uts;
         long time, physBase;
@@ -70,6 +76,14 @@ public record DumpPlan(int pageSize, List<RamRange> ranges, PfnBitmap keep, List
             level = 0;
         }
         return new DumpPlan(ps, ranges, keep, dump.notes(), uts, time, physBase, level);
+    }
+
+    private static long directMapAddress(org.jkdump.format.DumpFile dump, long paddr) {
+        if (dump instanceof org.jkdump.format.ElfDump elf)
+            for (var s : elf.segments())
+                if (Long.compareUnsigned(s.vaddr(), KERNEL_MAP) < 0 && paddr >= s.paddr() && paddr < s.paddr() + s.memSize())
+                    return s.vaddr() + (paddr - s.paddr());
+        return DEFAULT_DIRECT_MAP + paddr;
     }
 
     /** One past the highest frame of RAM: kdump's {@code max_mapnr}. */

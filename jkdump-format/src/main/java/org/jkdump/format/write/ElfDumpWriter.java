@@ -78,7 +78,7 @@ public final class ElfDumpWriter implements DumpWriter {
                 at[0] += buf.position();
                 buf.clear();
             }
-            buf.putInt(1).putInt(7).putLong(l.fileSize() == 0 ? 0 : at[1]).putLong(l.vaddr()).putLong(l.paddr())
+            buf.putInt(1).putInt(7).putLong(at[1]).putLong(l.vaddr()).putLong(l.paddr())
                     .putLong(l.fileSize()).putLong(l.memSize()).putLong(0);
             at[1] += l.fileSize();
         });

@@ -148,6 +148,9 @@ public final class KdumpWriter implements DumpWriter {
     public static KdumpWriter create(DumpSink sink, DumpPlan plan, Options options) {
         if (options.isSplit() && options.splitStart() >= plan.maxPfn())
             throw new IllegalArgumentException("split range starts past the last frame 0x" + Long.toHexString(plan.maxPfn()));
+        if (options.headerVersion() < 6 && plan.maxPfn() > 0xffffffffL)
+            throw new IllegalArgumentException("header version " + options.headerVersion() + " holds max_mapnr in 32 bits; frame 0x"
+                    + Long.toHexString(plan.maxPfn()) + " needs version 6");
         return new KdumpWriter(sink, plan, options);
     }
 

@@ -16,8 +16,8 @@ import org.jkdump.format.X86Registers;
  * (one ending mid-page), which frames are kept, and each frame's bytes — a quarter zero pages,
  * some compressible text-like pages, the rest random (incompressible, stored raw).
  */
-record SyntheticDump(long seed, int pageSize, DumpPlan plan) {
-    static SyntheticDump of(long seed, int pageSize) {
+public record SyntheticDump(long seed, int pageSize, DumpPlan plan) {
+    public static SyntheticDump of(long seed, int pageSize) {
         var rnd = new SplittableRandom(seed);
         var ranges = new ArrayList<RamRange>();
         long pfn = 1 + rnd.nextInt(8);
@@ -53,7 +53,7 @@ record SyntheticDump(long seed, int pageSize, DumpPlan plan) {
     }
 
     /** The bytes of frame {@code pfn}, the same every time. */
-    byte[] page(long pfn) {
+    public byte[] page(long pfn) {
         var rnd = new SplittableRandom(seed * 0x9e3779b97f4a7c15L + pfn);
         var page = new byte[pageSize];
         switch (rnd.nextInt(4)) {
@@ -73,7 +73,7 @@ record SyntheticDump(long seed, int pageSize, DumpPlan plan) {
     }
 
     /** Feeds every kept frame to {@code writer} and finishes. */
-    void writeAll(DumpWriter writer) {
+    public void writeAll(DumpWriter writer) {
         for (long p = writer.nextPfn(); p >= 0; p = writer.nextPfn()) writer.writePage(p, page(p), 0);
         writer.finish();
     }

@@ -24,7 +24,8 @@ public record Panic(String message, Optional<String> oopsLine, Optional<String> 
             "double fault: ", "divide error: ", "stack segment: ", "[Hardware Error]: ", "Bad mode in ", "Oops: ");
     private static final List<String> OOPS_STARTS = List.of("BUG: ", "kernel BUG at", "general protection fault",
             "Unable to handle kernel", "double fault: ", "divide error: ", "stack segment: ");
-    private static final Pattern CPU_LINE = Pattern.compile("^CPU: (\\d+) PID: (\\d+) Comm: (\\S+)");
+    // 6.12 and later put the task's uid between CPU and PID ("CPU: 1 UID: 0 PID: 1 Comm: init")
+    private static final Pattern CPU_LINE = Pattern.compile("^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (\\S+)");
     private static final Pattern KERNEL_RIP = Pattern.compile("^RIP: 0010:(\\S+(?: \\[\\S+\\])?)");
     private static final Pattern FRAME = Pattern.compile("^ (\\S+\\+0x[0-9a-f]+/0x[0-9a-f]+(?: \\[\\S+\\])?)$");
 

@@ -8,6 +8,8 @@ import java.util.Optional;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.KObject;
 import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.MissingVirtualPageException;
+import org.jkdump.kernel.ObjectReadException;
 
 /**
  * The task list (drgn's {@code for_each_task}): every thread of every thread group reached
@@ -76,7 +78,15 @@ public final class Tasks {
             if (signal == 0) return;
             var head = Access.object(k, "struct signal_struct", signal).member("thread_head");
             long headAddr = head.address();
-            long p = head.member("next").asUnsigned();
+            long p;
+            try {
+                p = head.member("next").asUnsigned();
+            } catch (ObjectReadException e) {
+                // an excluded signal_struct (makedumpfile 1.7.2 at -d 31 drops such slab pages of
+                // 6.12 kernels): the leader stays listed, only its other threads are lost
+                if (!(e.getCause() instanceof MissingVirtualPageException)) throw e;
+                return;
+            }
             int n = 0;
             while (p != headAddr && p != 0 && n++ < MAX_TASKS) {
                 long t = p - k.types().offsetOf("struct task_struct", "thread_node");

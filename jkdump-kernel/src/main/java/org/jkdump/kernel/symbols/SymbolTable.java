@@ -237,7 +237,7 @@ public final class SymbolTable implements Iterable<Symbol> {
     /**
      * The last address each symbol's region covers. A region is one module, or for the kernel
      * one half of the address space: the image and its data (top half) apart from the
-     * zero-based per-cpu offsets and absolute values (bottom half).
+     * zero-based per-cpu offsets and absolute values (bottom half, modules' included).
      */
     private static long[] regionEnds(Symbol[] sorted) {
         var ends = new HashMap<Object, Long>();
@@ -253,6 +253,8 @@ public final class SymbolTable implements Iterable<Symbol> {
     private static final Object KERNEL_HIGH = "kernel", KERNEL_LOW = "kernel low";
 
     private static Object region(Symbol s) {
-        return s.module().isPresent() ? s.module() : s.address() < 0 ? KERNEL_HIGH : KERNEL_LOW;
+        // a module's per-cpu variables are offsets near zero like the kernel's, not part of the module's range
+        if (s.address() >= 0) return KERNEL_LOW;
+        return s.module().isPresent() ? s.module() : KERNEL_HIGH;
     }
 }

@@ -34,6 +34,18 @@ class PanicTest {
         assertThat(p.cpu()).hasValue(0);
     }
 
+    /** 6.12's report line, as the k612 run of ../shared/vm printed it: the uid sits between CPU and PID. */
+    @Test
+    void reportLineWithUidOf612NamesCpuAndTask() {
+        var p = Panic.fromLog(List.of("sysrq: Trigger a crash", "Kernel panic - not syncing: sysrq triggered crash",
+                "CPU: 1 UID: 0 PID: 1 Comm: init Kdump: loaded Not tainted 6.12.117+deb12-amd64 #1  Debian 6.12.117-1~deb12u1",
+                "Call Trace:", " <TASK>", " panic+0x344/0x3a0", " ? _printk+0x64/0x80", " sysrq_handle_crash+0x1a/0x20", " </TASK>")).orElseThrow();
+        assertThat(p.cpu()).hasValue(1);
+        assertThat(p.pid()).hasValue(1);
+        assertThat(p.comm()).contains("init");
+        assertThat(p.function()).contains("sysrq_handle_crash");
+    }
+
     @Test
     void noPanicStringMeansNoPanic() {
         assertThat(Panic.fromLog(List.of("Linux version 6.1", "Freeing unused kernel memory"))).isEmpty();

@@ -1,0 +1,67 @@
+package org.jkdump.crash.commands;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.jkdump.crash.CommandException;
+import org.jkdump.crash.CommandSpec;
+import org.jkdump.crash.CrashCommand;
+import org.jkdump.crash.Getopt;
+import org.jkdump.crash.Session;
+import org.jkdump.format.JkdumpException;
+import org.jkdump.kernel.helpers.TaskFiles;
+
+/** {@code files}: a task's root, working directory and open files with their paths. */
+public final class FilesCommand implements CrashCommand<FilesCommand.Options, FilesCommand.Result> {
+    public record Options(List<String> tasks) {
+    }
+
+    public record Entry(int pid, long task, int cpu, String comm, TaskFiles.Files files) {
+    }
+
+    public record Result(List<Entry> tasks) {
+    }
+
+    @Override
+    public CommandSpec spec() {
+        return CommandSpec.of("files", "files [pid | taskp] ...", "open files",
+                """
+                Shows the root and current directories of the context task, or of each pid or task
+                given, and its open files: descriptor, struct file, dentry, inode, type and path.
+                  crash> files 143""");
+    }
+
+    @Override
+    public Options parse(List<String> args) {
+        return new Options(Getopt.parse("files", args, "").operands());
+    }
+
+    @Override
+    public Result run(Session session, Options o) {
+        var out = new ArrayList<Entry>();
+        for (var t : TaskSelection.of(session, o.tasks())) {
+            try {
+                out.add(new Entry(t.pid(), t.address(), t.cpu(), t.comm(), TaskFiles.of(session.kernel(), t.address())));
+            } catch (JkdumpException e) {
+                throw new CommandException("PID " + t.pid() + ": " + e.getMessage(), e);
+            }
+        }
+        return new Result(out);
+    }
+
+    @Override
+    public void renderText(Result r, PrintWriter out) {
+        for (var e : r.tasks()) {
+            out.println(String.format("PID: %-8d TASK: %016x  CPU: %-4d COMMAND: \"%s\"", e.pid(), e.task(), e.cpu(), e.comm()));
+            out.println("ROOT: " + e.files().root() + "    CWD: " + e.files().cwd());
+            if (e.files().open().isEmpty()) {
+                out.println("No open files");
+            } else {
+                out.println(" FD       FILE            DENTRY           INODE       TYPE PATH");
+                for (var f : e.files().open())
+                    out.println(String.format("%3d %016x %016x %016x %-4s %s", f.fd(), f.file(), f.dentry(), f.inode(), f.type(), f.path()));
+            }
+            out.println();
+        }
+    }
+}
