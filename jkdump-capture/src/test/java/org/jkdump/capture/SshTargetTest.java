@@ -40,6 +40,26 @@ class SshTargetTest {
     }
 
     @Test
+    void jkdumpCollectStreamsAFlattenedDumpThatRebuildsToTheLocalOne(@TempDir Path tmp) throws Exception {
+        try (var sshd = PrivateSshd.start(Files.createDirectories(tmp.resolve("sshd")))) {
+            Path elf = Fixtures.sysrqElf();
+            var capture = new Capture(CaptureConfig.defaults(), new JkdumpCollect(), new VmcoreDmesg(), out);
+            var remote = capture.run(elf, sshd.target(tmp.resolve("remote")), Path.of("/unused"));
+            assertThat(remote.ok()).as("console:%n%s", console).isTrue();
+            Path flat = remote.directory().resolve("vmcore.flat");
+            assertThat(flat).exists();
+            assertThat(remote.directory().resolve("vmcore-incomplete")).doesNotExist();
+            // makedumpfile -R's job, done by jkdump: the stream rebuilds to the file a local capture writes
+            Path rebuilt = tmp.resolve("rebuilt");
+            try (var in = Files.newInputStream(flat)) {
+                org.jkdump.collect.Rebuild.fromFlattened(in, rebuilt);
+            }
+            var local = capture.run(elf, tmp.resolve("local"));
+            assertThat(rebuilt).hasSameBinaryContentAs(local.directory().resolve("vmcore"));
+        }
+    }
+
+    @Test
     void droppedConnectionFailsTheCaptureAndLeavesOnlyAnIncompleteFile(@TempDir Path tmp) throws Exception {
         try (var sshd = PrivateSshd.start(Files.createDirectories(tmp.resolve("sshd")))) {
             // the network goes away 16 MiB into the dump

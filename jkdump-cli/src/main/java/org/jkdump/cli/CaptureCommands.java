@@ -8,7 +8,7 @@ import org.jkdump.capture.CaptureConfig;
 import org.jkdump.capture.InitramfsBuilder;
 import org.jkdump.capture.KernelModules;
 import org.jkdump.capture.LocalTarget;
-import org.jkdump.capture.RawVmcoreCopy;
+import org.jkdump.capture.JkdumpCollect;
 import org.jkdump.capture.SshTarget;
 import org.jkdump.capture.VmcoreDmesg;
 import org.jkdump.capture.RuntimeImage;
@@ -103,7 +103,7 @@ final class CaptureCommands {
         public Integer call() {
             var conf = CaptureConfig.read(config);
             PrintStream console = System.out;
-            var capture = new Capture(conf, new RawVmcoreCopy(), new VmcoreDmesg(), console);
+            var capture = new Capture(conf, new JkdumpCollect(), new VmcoreDmesg(), console);
             var result = targetDir != null ? capture.run(vmcore, targetDir) : switch (conf.target()) {
                 case LocalTarget t -> capture.run(vmcore, t.directoryInCaptureKernel());
                 case SshTarget t -> capture.run(vmcore, t, t.path());

@@ -76,8 +76,10 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
                 String inDump = Tasks.byPid(tasks, pid)
                         .map(t -> String.format("comm %s pid %d state %s", t.comm(), t.pid(), Tasks.stateLetters(t.state())))
                         .orElse("pid " + pid + " NOT in the dump's task list");
-                Optional<String> marker = m.group(1).equals("drill-marker")
-                        ? Optional.of(findMarker(vmcore, "JKDRILL-MARKER pid=" + pid + "\0")) : Optional.empty();
+                // the heap text is only findable in a dump that keeps user pages uncompressed (an ELF of dump level 0)
+                Optional<String> marker = !m.group(1).equals("drill-marker") ? Optional.empty()
+                        : format.startsWith("ELF") ? Optional.of(findMarker(vmcore, "JKDRILL-MARKER pid=" + pid + "\0"))
+                        : Optional.of("heap not searched: " + format + " (user pages left out, the rest compressed)");
                 processes.add(new GuestProcess(m.group(1), pid, m.group(3) == null ? "" : m.group(3), inDump, marker));
             }
             var userTasks = tasks.stream().filter(t -> !t.kernelThread())
