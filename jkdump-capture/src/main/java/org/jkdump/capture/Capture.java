@@ -65,6 +65,8 @@ public final class Capture {
             if (!Files.exists(vmcore))
                 throw new JkdumpException(vmcore + ": absent: this is not a capture kernel (no crashed kernel's memory to save)");
             config.kdumpPre().ifPresent(p -> hook(p, List.of()));
+            // where a capture's time goes: JVM start-up (slow under emulation), the log, the dump
+            console.printf("jkdump capture: running %.2f s after the JVM started%n", sinceJvmStart());
             try (DumpDirectory dir = opener.open(name)) {
                 location = dir.location();
                 path = dir.path();
@@ -113,7 +115,7 @@ public final class Capture {
             dir.rename(DMESG_INCOMPLETE, DMESG);
             long lines = 0;
             for (byte b : text) if (b == '\n') lines++;
-            console.printf("jkdump capture: %s/%s: %d lines%n", dir.location(), DMESG, lines);
+            console.printf("jkdump capture: %s/%s: %d lines (%.2f s after the JVM started)%n", dir.location(), DMESG, lines, sinceJvmStart());
             return "ok " + lines + "-lines";
         } catch (IOException | RuntimeException e) {
             // the dump is still worth saving when the log cannot be read
@@ -134,6 +136,11 @@ public final class Capture {
             Thread.currentThread().interrupt();
             throw new JkdumpException(script + ": interrupted");
         }
+    }
+
+    private static double sinceJvmStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis() / 1000.0).orElse(Double.NaN);
     }
 
     /** kdump-utils names the directory after the host; an initramfs often has none set. */

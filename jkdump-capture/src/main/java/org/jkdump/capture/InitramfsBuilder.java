@@ -56,6 +56,7 @@ public final class InitramfsBuilder {
 
     private final Spec spec;
     private final Map<String, CpioArchiveEntry> dirs = new LinkedHashMap<>();
+    private final java.util.Set<String> files = new java.util.HashSet<>();
     private long unpacked;
     private int entries;
 
@@ -161,7 +162,8 @@ public final class InitramfsBuilder {
                 file(cpio, t.key().toString().substring(1), Files.readAllBytes(t.key()), 0600);
                 file(cpio, t.knownHosts().toString().substring(1), Files.readAllBytes(t.knownHosts()), 0644);
             }
-            for (var e : spec.extraFiles().entrySet()) hostFile(cpio, e.getValue(), e.getKey());
+            // an extra program's shared libraries may already be there for the runtime (glibc)
+            for (var e : spec.extraFiles().entrySet()) if (!files.contains(e.getKey())) hostFile(cpio, e.getValue(), e.getKey());
             cpio.finish();
             cpio.close();
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -226,6 +228,7 @@ public final class InitramfsBuilder {
 
     private void file(CpioArchiveOutputStream cpio, String path, byte[] data, int mode) throws IOException {
         parents(cpio, path);
+        files.add(path);
         cpio.putArchiveEntry(entry(path, CpioConstants.C_ISREG | mode, data.length));
         cpio.write(data);
         cpio.closeArchiveEntry();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -52,6 +53,21 @@ class DrillIT {
         assertThat(report).contains("collector=jkdump-collect").containsPattern("DUMP: +\\S+/vmcore \\(kdump[^,]*, ");
         for (String phase : List.of("boot-first-kernel", "arm (jkdump load)", "crash-and-capture-kernel-boot", "capture (jkdump capture)"))
             assertThat(report).containsPattern(Pattern.quote(phase) + " +\\d+\\.\\d s");
+    }
+
+    @Test
+    void jkdumpCollectSavesTheSamePagesAsMakedumpfileFromTheSameVmcore() throws Exception {
+        String report = drill("sysrq", "--compare-makedumpfile");
+        assertThat(report).contains("collector=jkdump-collect");
+        // both dumps read back with jkdump's readers, frame by frame: same frames, same bytes
+        var pages = Pattern.compile("pages: +the same (\\d+) pages with the same bytes").matcher(report);
+        assertThat(pages.find()).as("page comparison in:%n%s", report).isTrue();
+        assertThat(Long.parseLong(pages.group(1))).isGreaterThan(10_000);
+        assertThat(report).containsPattern("jkdump's dump: +[\\d,]+ bytes, " + pages.group(1) + " pages")
+                .containsPattern("makedumpfile's dump: +[\\d,]+ bytes, " + pages.group(1) + " pages");
+        // both times, measured by the capture kernel's /init around each process
+        assertThat(report).containsPattern("jkdump capture \\(process\\): +\\d+\\.\\d\\d s \\(the dump step alone \\d+\\.\\d\\d s\\)")
+                .containsPattern("makedumpfile \\(process\\): +\\d+\\.\\d\\d s");
     }
 
     /** Runs {@code bin/jkdump drill --yes --crash CRASH [more]} as CI does and returns its report. */
