@@ -60,6 +60,26 @@ class SshTargetTest {
     }
 
     @Test
+    void capturesOverSshOnTheCaptureKernelsRuntimeWithItsJvmFlags(@TempDir Path tmp) throws Exception {
+        // the jlink'd runtime the initramfs carries, not the JDK running the tests: a module it lacks breaks the client
+        Path runtime = RuntimeImage.ensure(RuntimeImage.cacheDir(), new java.io.PrintWriter(System.err, true));
+        try (var sshd = PrivateSshd.start(Files.createDirectories(tmp.resolve("sshd")))) {
+            var t = sshd.target(tmp.resolve("remote"));
+            var cmd = new java.util.ArrayList<>(List.of(runtime.resolve("bin/java").toString()));
+            cmd.addAll(InitramfsBuilder.CAPTURE_JVM_FLAGS);
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), SshCaptureProbe.class.getName(), Fixtures.sysrqElf().toString(),
+                    t.user(), String.valueOf(t.port()), t.key().toString(), t.knownHosts().toString(), t.path().toString()));
+            var p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(output).isZero();
+            assertThat(output).contains("status=ok", "dump=vmcore.flat", "collector=jkdump-collect");
+            try (var dirs = Files.list(t.path())) {
+                assertThat(dirs.findFirst().orElseThrow().resolve("vmcore.flat")).isNotEmptyFile();
+            }
+        }
+    }
+
+    @Test
     void droppedConnectionFailsTheCaptureAndLeavesOnlyAnIncompleteFile(@TempDir Path tmp) throws Exception {
         try (var sshd = PrivateSshd.start(Files.createDirectories(tmp.resolve("sshd")))) {
             // the network goes away 16 MiB into the dump
