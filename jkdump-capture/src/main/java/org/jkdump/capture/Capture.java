@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -21,7 +21,8 @@ import org.jkdump.format.JkdumpException;
  */
 public final class Capture {
     static final DateTimeFormatter DIR_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH:mm:ss");
-    public static final String INCOMPLETE = "vmcore-incomplete", COMPLETE = "vmcore", DMESG = "vmcore-dmesg.txt";
+    public static final String INCOMPLETE = "vmcore-incomplete", COMPLETE = "vmcore", DMESG = "vmcore-dmesg.txt",
+            DMESG_INCOMPLETE = "vmcore-dmesg-incomplete.txt";
 
     private final CaptureConfig config;
     private final DumpCollector collector;
@@ -40,25 +41,57 @@ public final class Capture {
      * sees it, already mounted). Never throws for a failed capture: the result says what failed.
      */
     public CaptureResult run(Path vmcore, Path targetDir) {
-        Path dir = targetDir.resolve(hostName() + "-" + LocalDateTime.now().format(DIR_DATE));
+        return run(vmcore, name -> new LocalDirectory(targetDir.resolve(name)));
+    }
+
+    /** Captures {@code vmcore} to the configured target: a local directory, or over ssh. */
+    public CaptureResult run(Path vmcore, Target target, Path localTargetDir) {
+        return switch (target) {
+            case LocalTarget t -> run(vmcore, localTargetDir);
+            case SshTarget t -> run(vmcore, name -> SshDirectory.connect(t, name));
+        };
+    }
+
+    /**
+     * Captures {@code vmcore} into the dump directory {@code opener} opens. A local directory
+     * gets the collector's seekable format; a remote one its streamed (flattened) format.
+     */
+    public CaptureResult run(Path vmcore, DumpDirectory.Opener opener) {
+        String name = hostName() + "-" + LocalDateTime.now().format(DIR_DATE);
+        String location = name;
+        Path path = Path.of(name);
         String dmesgStatus = "skipped: not run";
         try {
             if (!Files.exists(vmcore))
                 throw new JkdumpException(vmcore + ": absent: this is not a capture kernel (no crashed kernel's memory to save)");
             config.kdumpPre().ifPresent(p -> hook(p, List.of()));
-            Files.createDirectories(dir);
-            dmesgStatus = writeDmesg(vmcore, dir);
-            Path incomplete = dir.resolve(INCOMPLETE);
-            long t0 = System.nanoTime();
-            console.printf("jkdump capture: saving %s (%,d bytes) to %s with %s%n", vmcore, Files.size(vmcore), incomplete, collector.name());
-            long bytes = collector.collect(vmcore, incomplete, config.collectorFlags(), console);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            Path done = dir.resolve(COMPLETE);
-            Files.move(incomplete, done, StandardCopyOption.ATOMIC_MOVE);
-            var result = new CaptureResult(true, dir, Optional.of(done), bytes, secs, bytes / 1e6 / Math.max(secs, 1e-9),
-                    collector.name(), dmesgStatus, null);
-            config.kdumpPost().ifPresent(p -> hook(p, List.of("0")));
-            return result;
+            // where a capture's time goes: JVM start-up (slow under emulation), the log, the dump
+            console.printf("jkdump capture: running %.2f s after the JVM started%n", sinceJvmStart());
+            try (DumpDirectory dir = opener.open(name)) {
+                location = dir.location();
+                path = dir.path();
+                dir.create();
+                dmesgStatus = writeDmesg(vmcore, dir);
+                long t0 = System.nanoTime();
+                console.printf("jkdump capture: saving %s (%,d bytes) to %s/%s with %s%n", vmcore, Files.size(vmcore), location, INCOMPLETE, collector.name());
+                long bytes;
+                String complete;
+                if (dir.localPath().isPresent()) {
+                    bytes = collector.collect(vmcore, dir.localPath().get().resolve(INCOMPLETE), config.collectorFlags(), console);
+                    complete = COMPLETE;
+                } else {
+                    try (var out = dir.create(INCOMPLETE)) {
+                        bytes = collector.stream(vmcore, out, config.collectorFlags(), console);
+                    }
+                    complete = collector.streamedName();
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                dir.rename(INCOMPLETE, complete);
+                var result = new CaptureResult(true, path, location, Optional.of(path.resolve(complete)), bytes, secs,
+                        bytes / 1e6 / Math.max(secs, 1e-9), collector.name(), dmesgStatus, null);
+                config.kdumpPost().ifPresent(p -> hook(p, List.of("0")));
+                return result;
+            }
         } catch (IOException | RuntimeException e) {
             String why = e instanceof JkdumpException ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
             console.println("jkdump capture: FAILED: " + why);
@@ -69,14 +102,20 @@ public final class Capture {
                     console.println("jkdump capture: kdump_post failed too: " + ignored.getMessage());
                 }
             });
-            return new CaptureResult(false, dir, Optional.empty(), 0, 0, 0, collector.name(), dmesgStatus, why);
+            return new CaptureResult(false, path, location, Optional.empty(), 0, 0, 0, collector.name(), dmesgStatus, why);
         }
     }
 
-    private String writeDmesg(Path vmcore, Path dir) {
+    private String writeDmesg(Path vmcore, DumpDirectory dir) {
         try {
-            int lines = dmesg.write(vmcore, dir.resolve(DMESG));
-            console.printf("jkdump capture: %s: %d lines%n", dir.resolve(DMESG), lines);
+            byte[] text = dmesg.read(vmcore).getBytes(StandardCharsets.US_ASCII);
+            try (var out = dir.create(DMESG_INCOMPLETE)) {
+                out.write(text);
+            }
+            dir.rename(DMESG_INCOMPLETE, DMESG);
+            long lines = 0;
+            for (byte b : text) if (b == '\n') lines++;
+            console.printf("jkdump capture: %s/%s: %d lines (%.2f s after the JVM started)%n", dir.location(), DMESG, lines, sinceJvmStart());
             return "ok " + lines + "-lines";
         } catch (IOException | RuntimeException e) {
             // the dump is still worth saving when the log cannot be read
@@ -97,6 +136,11 @@ public final class Capture {
             Thread.currentThread().interrupt();
             throw new JkdumpException(script + ": interrupted");
         }
+    }
+
+    private static double sinceJvmStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis() / 1000.0).orElse(Double.NaN);
     }
 
     /** kdump-utils names the directory after the host; an initramfs often has none set. */

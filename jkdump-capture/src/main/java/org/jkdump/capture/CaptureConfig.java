@@ -21,6 +21,8 @@ import org.jkdump.format.JkdumpException;
  * <pre>
  * path /var/crash                    directory for dumps (default /var/crash)
  * ext4 /dev/vdb                      mount this device (ext2|ext3|ext4|xfs|btrfs) and put path inside it
+ * ssh user@host[:port]               or save to path on that host over ssh (streamed, then renamed)
+ * sshkey /root/.ssh/kdump_id_rsa     the private key for ssh (this is the default)
  * core_collector jkdump collect -l -d 31   the collector and its flags (default -l -d 31)
  * failure_action reboot|halt|poweroff|shell   after a failed capture (default reboot)
  * final_action reboot|halt|poweroff          after a successful one (default reboot)
@@ -31,7 +33,7 @@ import org.jkdump.format.JkdumpException;
  *
  * @param collectorFlags the {@code jkdump collect} flags, e.g. [-l, -d, 31]
  */
-public record CaptureConfig(String source, LocalTarget target, List<String> collectorFlags, Action failureAction,
+public record CaptureConfig(String source, Target target, List<String> collectorFlags, Action failureAction,
                             Action finalAction, Optional<String> kdumpPre, Optional<String> kdumpPost,
                             List<String> extraModules) {
     public static final Path DEFAULT_FILE = Path.of("/etc/jkdump.conf");
@@ -65,6 +67,9 @@ public record CaptureConfig(String source, LocalTarget target, List<String> coll
     public static CaptureConfig parse(String text, String source) {
         Path path = Path.of("/var/crash");
         Optional<String> fsType = Optional.empty(), device = Optional.empty(), pre = Optional.empty(), post = Optional.empty();
+        Optional<String> ssh = Optional.empty();
+        Path sshKey = SshTarget.DEFAULT_KEY;
+        int sshLine = 0;
         List<String> flags = DEFAULT_COLLECTOR_FLAGS;
         Action failure = Action.REBOOT, fin = Action.REBOOT;
         var modules = new ArrayList<String>();
@@ -99,8 +104,16 @@ public record CaptureConfig(String source, LocalTarget target, List<String> coll
                     fsType = Optional.of(key);
                     device = Optional.of(d);
                 }
-                case "ssh", "sshkey", "nfs", "raw" -> throw new ConfigException(source, no,
-                        "the '" + key + "' target is not supported yet; use 'path DIR' (with an 'ext4 DEVICE' line for a separate disk)");
+                case "ssh" -> {
+                    one(source, no, key, args, "user@host or user@host:port");
+                    if (!args.getFirst().matches("[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\\d{1,5})?"))
+                        throw new ConfigException(source, no, "ssh needs user@host or user@host:port, not '" + args.getFirst() + "'");
+                    ssh = Optional.of(args.getFirst());
+                    sshLine = no;
+                }
+                case "sshkey" -> sshKey = Path.of(script(source, no, key, args));
+                case "nfs", "raw" -> throw new ConfigException(source, no,
+                        "the '" + key + "' target is not supported yet; use 'path DIR' (with an 'ext4 DEVICE' line for a separate disk) or 'ssh user@host'");
                 case "core_collector" -> flags = collector(source, no, args);
                 case "failure_action", "default" -> // "default" is kdump.conf's older name
                     failure = action(source, no, key, args, true);
@@ -118,7 +131,20 @@ public record CaptureConfig(String source, LocalTarget target, List<String> coll
                 default -> throw new ConfigException(source, no, "unknown directive '" + key + "'");
             }
         }
-        return new CaptureConfig(source, new LocalTarget(fsType, device, path), flags, failure, fin, pre, post, modules);
+        Target target;
+        if (ssh.isPresent()) {
+            if (device.isPresent())
+                throw new ConfigException(source, sshLine, "give either 'ssh' or a device line ('" + fsType.orElseThrow() + " " + device.get() + "'), not both");
+            String[] userHost = ssh.get().split("@", 2);
+            String[] hostPort = userHost[1].split(":", 2);
+            int port = hostPort.length == 2 ? Integer.parseInt(hostPort[1]) : 22;
+            if (port < 1 || port > 65535) throw new ConfigException(source, sshLine, "port " + port + " is not 1..65535");
+            target = new SshTarget(userHost[0], hostPort[0], port, sshKey, SshTarget.DEFAULT_KNOWN_HOSTS, path);
+        } else {
+            if (seen.containsKey("sshkey")) throw new ConfigException(source, seen.get("sshkey"), "sshkey without an 'ssh user@host' line");
+            target = new LocalTarget(fsType, device, path);
+        }
+        return new CaptureConfig(source, target, flags, failure, fin, pre, post, modules);
     }
 
     private static void one(String source, int no, String key, List<String> args, String what) {
@@ -178,7 +204,13 @@ public record CaptureConfig(String source, LocalTarget target, List<String> coll
     public String render() {
         var sb = new StringBuilder("# jkdump.conf (written by jkdump from ").append(source).append(")\n");
         sb.append("path ").append(target.path()).append('\n');
-        target.device().ifPresent(d -> sb.append(target.fsType().orElseThrow()).append(' ').append(d).append('\n'));
+        switch (target) {
+            case LocalTarget t -> t.device().ifPresent(d -> sb.append(t.fsType().orElseThrow()).append(' ').append(d).append('\n'));
+            case SshTarget t -> {
+                sb.append("ssh ").append(t.user()).append('@').append(t.host()).append(t.port() == 22 ? "" : ":" + t.port()).append('\n');
+                sb.append("sshkey ").append(t.key()).append('\n');
+            }
+        }
         sb.append("core_collector jkdump collect ").append(String.join(" ", collectorFlags)).append('\n');
         sb.append("failure_action ").append(failureAction.word()).append('\n');
         sb.append("final_action ").append(finalAction.word()).append('\n');

@@ -9,6 +9,6 @@ import java.nio.file.Path;
  * implementation; the interface lets tests make the step fail.
  */
 public interface DmesgWriter {
-    /** Writes the log of the kernel in {@code vmcore} to {@code output}; returns the number of lines. */
-    int write(Path vmcore, Path output) throws IOException;
+    /** The log of the kernel in {@code vmcore}, as the text of vmcore-dmesg.txt. */
+    String read(Path vmcore) throws IOException;
 }

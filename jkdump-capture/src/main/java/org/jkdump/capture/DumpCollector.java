@@ -1,6 +1,7 @@
 package org.jkdump.capture;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +18,16 @@ public interface DumpCollector {
      * from jkdump.conf.
      */
     long collect(Path vmcore, Path output, List<String> flags, PrintStream console) throws IOException;
+
+    /**
+     * Writes the dump of {@code vmcore} to a stream that cannot seek (an ssh channel), in a
+     * layout made for that (makedumpfile's flattened format), and returns the bytes written.
+     * Does not close {@code out}.
+     */
+    long stream(Path vmcore, OutputStream out, List<String> flags, PrintStream console) throws IOException;
+
+    /** The name a streamed dump gets once complete: kdump-utils' "vmcore.flat" for the flattened format. */
+    String streamedName();
 
     /** One word for the status line: "raw-elf", "jkdump-collect". */
     String name();

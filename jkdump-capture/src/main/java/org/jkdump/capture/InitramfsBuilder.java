@@ -37,6 +37,9 @@ public final class InitramfsBuilder {
     /** Block drivers loaded by default: QEMU/KVM virtio disks and the common physical ones. */
     public static final List<String> DEFAULT_DISK_MODULES = List.of("virtio_pci", "virtio_blk", "nvme", "ahci", "sd_mod");
 
+    /** Network drivers for an ssh target: QEMU/KVM virtio and e1000, and AF_PACKET for udhcpc. */
+    public static final List<String> NETWORK_MODULES = List.of("virtio_net", "e1000", "af_packet");
+
     public enum Compression { GZIP, ZSTD }
 
     /**
@@ -53,6 +56,7 @@ public final class InitramfsBuilder {
 
     private final Spec spec;
     private final Map<String, CpioArchiveEntry> dirs = new LinkedHashMap<>();
+    private final java.util.Set<String> files = new java.util.HashSet<>();
     private long unpacked;
     private int entries;
 
@@ -64,11 +68,16 @@ public final class InitramfsBuilder {
     public static List<String> modulesFor(CaptureConfig config, KernelModules tree) {
         var mods = new LinkedHashSet<String>();
         for (String m : DEFAULT_DISK_MODULES) if (!tree.isBuiltin(m)) mods.add(m);
-        config.target().fsType().ifPresent(fs -> {
-            mods.add(fs);
-            // ext4 asks for crc32c through the crypto API, which modules.dep does not record
-            if (fs.startsWith("ext4")) mods.add("crc32c_generic");
-        });
+        switch (config.target()) {
+            case LocalTarget t -> t.fsType().ifPresent(fs -> {
+                mods.add(fs);
+                // ext4 asks for crc32c through the crypto API, which modules.dep does not record
+                if (fs.startsWith("ext4")) mods.add("crc32c_generic");
+            });
+            case SshTarget t -> {
+                for (String m : NETWORK_MODULES) if (!tree.isBuiltin(m)) mods.add(m);
+            }
+        }
         mods.addAll(config.extraModules());
         return List.copyOf(mods);
     }
@@ -81,14 +90,32 @@ public final class InitramfsBuilder {
         } catch (IOException | NullPointerException e) {
             throw new IllegalStateException("capture-init.sh missing from the jar", e);
         }
-        var t = config.target();
-        String mount = t.device().map(d -> String.join("\n",
-                "for i in $(seq 1 50); do [ -e \"$(findfs " + d + " 2>/dev/null || echo " + d + ")\" ] && break; sleep 0.2; done",
-                "mkdir -p " + LocalTarget.MOUNT_POINT,
-                "mount -t " + t.fsType().orElseThrow() + " " + d + " " + LocalTarget.MOUNT_POINT
-                        + " || { echo \"JKDUMP-CAPTURE-INIT: cannot mount " + d + "\"; finish \"" + config.failureAction().command() + "\"; }"))
-                .orElse("# the target is on the capture kernel's own root file system");
-        String unmount = t.device().isPresent() ? "umount " + LocalTarget.MOUNT_POINT + " 2>/dev/null" : ":";
+        String mount, unmount;
+        switch (config.target()) {
+            case LocalTarget t -> {
+                mount = t.device().map(d -> String.join("\n",
+                        "for i in $(seq 1 50); do [ -e \"$(findfs " + d + " 2>/dev/null || echo " + d + ")\" ] && break; sleep 0.2; done",
+                        "mkdir -p " + LocalTarget.MOUNT_POINT,
+                        "mount -t " + t.fsType().orElseThrow() + " " + d + " " + LocalTarget.MOUNT_POINT
+                                + " || { echo \"JKDUMP-CAPTURE-INIT: cannot mount " + d + "\"; finish \"" + config.failureAction().command() + "\"; }"))
+                        .orElse("# the target is on the capture kernel's own root file system");
+                unmount = t.device().isPresent() ? "umount " + LocalTarget.MOUNT_POINT + " 2>/dev/null" : ":";
+            }
+            case SshTarget t -> {
+                // busybox udhcpc leaves addresses and routes to its script
+                mount = String.join("\n",
+                        "mkdir -p /usr/share/udhcpc",
+                        "printf '%s\\n' '#!/bin/sh' '[ \"$1\" = bound ] || exit 0' 'ip addr add \"$ip/${mask:-24}\" dev \"$interface\"'"
+                                + " '[ -n \"$router\" ] && ip route add default via ${router%% *}' > /usr/share/udhcpc/default.script",
+                        "chmod 755 /usr/share/udhcpc/default.script",
+                        "ip link set lo up",
+                        "net=no",
+                        "for i in $(seq 1 50); do for n in /sys/class/net/e*; do [ -e \"$n\" ] && net=yes; done; [ $net = yes ] && break; sleep 0.2; done",
+                        "for n in /sys/class/net/e*; do d=$(basename $n); ip link set $d up; udhcpc -i $d -n -q -t 10 && break; done"
+                                + " || { echo \"JKDUMP-CAPTURE-INIT: no network for " + t.describe() + "\"; finish \"" + config.failureAction().command() + "\"; }");
+                unmount = ":";
+            }
+        }
         return template.replace("@MOUNT@", mount).replace("@FINISH_PREPARE@", unmount)
                 .replace("@JAVA_FLAGS@", String.join(" ", CAPTURE_JVM_FLAGS))
                 .replace("@FINAL@", config.finalAction().command()).replace("@FAILURE@", config.failureAction().command());
@@ -130,7 +157,13 @@ public final class InitramfsBuilder {
                 names.add(plain.substring(0, plain.length() - 3));
             }
             file(cpio, "lib/jkdump/modules.order", order.toString().getBytes(StandardCharsets.UTF_8), 0644);
-            for (var e : spec.extraFiles().entrySet()) hostFile(cpio, e.getValue(), e.getKey());
+            if (spec.config().target() instanceof SshTarget t) {
+                // the key and the server's known key, at the paths jkdump.conf names
+                file(cpio, t.key().toString().substring(1), Files.readAllBytes(t.key()), 0600);
+                file(cpio, t.knownHosts().toString().substring(1), Files.readAllBytes(t.knownHosts()), 0644);
+            }
+            // an extra program's shared libraries may already be there for the runtime (glibc)
+            for (var e : spec.extraFiles().entrySet()) if (!files.contains(e.getKey())) hostFile(cpio, e.getValue(), e.getKey());
             cpio.finish();
             cpio.close();
             Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -195,6 +228,7 @@ public final class InitramfsBuilder {
 
     private void file(CpioArchiveOutputStream cpio, String path, byte[] data, int mode) throws IOException {
         parents(cpio, path);
+        files.add(path);
         cpio.putArchiveEntry(entry(path, CpioConstants.C_ISREG | mode, data.length));
         cpio.write(data);
         cpio.closeArchiveEntry();

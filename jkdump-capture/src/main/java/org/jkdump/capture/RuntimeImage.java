@@ -21,8 +21,13 @@ import org.jkdump.format.JkdumpException;
  * 300). Built once per JDK and module set into {@code CACHE/runtime/<key>} and reused.
  */
 public final class RuntimeImage {
-    /** What the jkdump jar needs at run time (jdeps of the fat jar): jdk.unsupported for aircompressor's Unsafe. */
-    public static final List<String> MODULES = List.of("java.base", "java.logging", "jdk.unsupported");
+    /**
+     * What the jkdump jar needs at run time (jdeps of the fat jar): jdk.unsupported for
+     * aircompressor's Unsafe; java.management and java.rmi for Apache MINA SSHD, whose session
+     * code refers to their exception classes (without them the ssh client's I/O thread dies
+     * during key exchange and the connection times out).
+     */
+    public static final List<String> MODULES = List.of("java.base", "java.logging", "jdk.unsupported", "java.management", "java.rmi");
     static final List<String> OPTIONS = List.of("--strip-debug", "--no-header-files", "--no-man-pages");
 
     private RuntimeImage() {

@@ -3,13 +3,11 @@ package org.jkdump.capture;
 import java.nio.file.Path;
 
 /**
- * Where the capture puts a dump. Only local targets exist so far: a directory on a file
- * system the capture kernel can mount. (An ssh target, streaming the flattened format with
- * Apache MINA SSHD, is designed in DESIGN.md but not written yet; jkdump.conf refuses the
- * {@code ssh} directive until it is.)
+ * Where the capture puts a dump: a directory on a file system the capture kernel mounts
+ * ({@link LocalTarget}), or a directory on another machine reached over ssh ({@link SshTarget}).
  */
-public sealed interface Target permits LocalTarget {
-    /** The directory, relative to the target's file system, under which dump directories are made. */
+public sealed interface Target permits LocalTarget, SshTarget {
+    /** The directory under which dump directories are made (on the target's file system or host). */
     Path path();
 
     /** A short description for messages and {@code jkdump status}. */

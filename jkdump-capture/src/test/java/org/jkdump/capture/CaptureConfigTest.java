@@ -33,8 +33,9 @@ class CaptureConfigTest {
                 extra_modules nvme megaraid-sas
                 extra_modules e1000e
                 """, "jkdump.conf");
-        assertThat(c.target().device()).contains("LABEL=crash");
-        assertThat(c.target().directoryInCaptureKernel()).isEqualTo(Path.of("/kdumproot/dumps"));
+        var local = (LocalTarget) c.target();
+        assertThat(local.device()).contains("LABEL=crash");
+        assertThat(local.directoryInCaptureKernel()).isEqualTo(Path.of("/kdumproot/dumps"));
         assertThat(c.collectorFlags()).containsExactly("-c", "--message-level", "7", "-d", "17");
         assertThat(c.failureAction()).isEqualTo(Action.SHELL);
         assertThat(c.finalAction()).isEqualTo(Action.POWEROFF);
@@ -50,6 +51,19 @@ class CaptureConfigTest {
         assertThat(again).usingRecursiveComparison().ignoringFields("source").isEqualTo(c);
     }
 
+    @Test
+    void readsAnSshTargetWithKeyAndPortAndWritesItBack() {
+        var c = CaptureConfig.parse("ssh kdump@backup.example:2222\nsshkey /etc/jkdump/id_ecdsa\npath /dumps\n", "t");
+        assertThat(c.target()).isEqualTo(new SshTarget("kdump", "backup.example", 2222, Path.of("/etc/jkdump/id_ecdsa"),
+                SshTarget.DEFAULT_KNOWN_HOSTS, Path.of("/dumps")));
+        assertThat(c.target().describe()).isEqualTo("ssh kdump@backup.example:2222:/dumps");
+        assertThat(CaptureConfig.parse(c.render(), "rendered")).isEqualTo(new CaptureConfig("rendered", c.target(), c.collectorFlags(),
+                c.failureAction(), c.finalAction(), c.kdumpPre(), c.kdumpPost(), c.extraModules()));
+        var plain = CaptureConfig.parse("ssh root@10.0.2.2\n", "t");
+        assertThat(plain.target()).isEqualTo(new SshTarget("root", "10.0.2.2", 22, SshTarget.DEFAULT_KEY, SshTarget.DEFAULT_KNOWN_HOSTS, Path.of("/var/crash")));
+        assertThatThrownBy(() -> CaptureConfig.parse("ssh root@h\next4 /dev/vdb\n", "t")).hasMessageContaining("give either 'ssh' or a device line");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "frobnicate yes|line 2: unknown directive 'frobnicate'",
@@ -62,7 +76,10 @@ class CaptureConfigTest {
             "core_collector jkdump collect -d|line 2: -d needs a number",
             "core_collector jkdump collect -x|line 2: unknown collector flag '-x'",
             "core_collector cp|line 2: core_collector must be 'jkdump collect FLAGS'",
-            "ssh root@backup|line 2: the 'ssh' target is not supported yet",
+            "ssh backup|line 2: ssh needs user@host or user@host:port, not 'backup'",
+            "ssh root@backup:99999|line 2: port 99999 is not 1..65535",
+            "sshkey /root/.ssh/id|line 2: sshkey without an 'ssh user@host' line",
+            "nfs server:/dumps|line 2: the 'nfs' target is not supported yet",
             "kdump_pre pre.sh|line 2: kdump_pre needs an absolute path, not 'pre.sh'",
             "extra_modules|line 2: extra_modules needs at least one module name",
             "extra_modules ../evil|line 2: '../evil' is not a kernel module name",

@@ -38,12 +38,40 @@ class CaptureTest {
     }
 
     @Test
+    void savesAFilteredLzoDumpThroughJkdumpCollectWithTheDefaultFlags(@TempDir Path target) throws IOException {
+        Path elf = Fixtures.sysrqElf();
+        var r = new Capture(CaptureConfig.defaults(), new JkdumpCollect(), new VmcoreDmesg(), out).run(elf, target);
+        assertThat(r.ok()).as("console:%n%s", console).isTrue();
+        Path vmcore = r.directory().resolve("vmcore");
+        try (var dump = DumpFiles.open(vmcore)) {
+            var d = dump.describe();
+            assertThat(d.format().text()).containsIgnoringCase("kdump");
+            assertThat(d.compression()).containsIgnoringCase("lzo");
+            assertThat(d.dumpLevel()).hasValue(31);
+            assertThat(d.incomplete()).isFalse();
+        }
+        assertThat(Files.size(vmcore)).isLessThan(Files.size(elf) / 4).isEqualTo(r.bytes());
+        assertThat(r.statusLine()).contains(" collector=jkdump-collect", " dmesg=ok_");
+        assertThat(console.toString()).contains("Excluded pages"); // makedumpfile's report, message level 31
+    }
+
+    @Test
     void failingCollectorLeavesNothingThatLooksComplete(@TempDir Path target) throws IOException {
         DumpCollector failing = new DumpCollector() {
             @Override
             public long collect(Path vmcore, Path output, List<String> flags, PrintStream c) throws IOException {
                 Files.write(output, new byte[4096]);
                 throw new IOException("No space left on device");
+            }
+
+            @Override
+            public long stream(Path vmcore, java.io.OutputStream out, List<String> flags, PrintStream c) {
+                throw new AssertionError("a local target is written as a file");
+            }
+
+            @Override
+            public String streamedName() {
+                return "vmcore";
             }
 
             @Override
@@ -68,7 +96,7 @@ class CaptureTest {
 
     @Test
     void dmesgFailureStillSavesTheDump(@TempDir Path target) throws IOException {
-        DmesgWriter broken = (vmcore, output) -> {
+        DmesgWriter broken = vmcore -> {
             throw new IOException("cannot read prb");
         };
         var r = new Capture(CaptureConfig.defaults(), new RawVmcoreCopy(), broken, out).run(Fixtures.sysrqElf(), target);

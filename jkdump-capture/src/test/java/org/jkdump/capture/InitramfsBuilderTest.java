@@ -55,6 +55,25 @@ class InitramfsBuilderTest {
                 InitramfsBuilder.captureInit(conf), c);
     }
 
+    @Test
+    void sshTargetCarriesItsKeyAndKnownHostsAndBringsUpTheNetworkInsteadOfMounting(@TempDir Path dir) throws IOException {
+        var base = spec(dir, InitramfsBuilder.Compression.GZIP);
+        Path key = Files.writeString(dir.resolve("id_ecdsa"), "private key");
+        Path known = Files.writeString(dir.resolve("known_hosts"), "10.0.2.2 ecdsa-sha2-nistp256 AAAA\n");
+        var target = new SshTarget("root", "10.0.2.2", 2222, key, known, Path.of("/var/crash"));
+        var d = CaptureConfig.defaults();
+        var conf = new CaptureConfig("t", target, d.collectorFlags(), Action.POWEROFF, Action.POWEROFF, d.kdumpPre(), d.kdumpPost(), d.extraModules());
+        String init = InitramfsBuilder.captureInit(conf);
+        assertThat(init).contains("udhcpc -i $d").doesNotContain("mount -t ext4").doesNotContain("@MOUNT@");
+        var entries = unpack(InitramfsBuilder.build(new InitramfsBuilder.Spec(base.modulesDir(), base.busybox(), base.runtime(), base.jar(), conf,
+                List.of(), Map.of(), init, InitramfsBuilder.Compression.GZIP), dir.resolve("ssh.img")).file(), InitramfsBuilder.Compression.GZIP);
+        var k = entries.get(key.toString().substring(1));
+        assertThat(new String(k.data(), StandardCharsets.UTF_8)).isEqualTo("private key");
+        assertThat(k.header().getMode() & 0777).isEqualTo(0600);
+        assertThat(entries.get(known.toString().substring(1)).data()).isEqualTo(Files.readAllBytes(known));
+        assertThat(new String(entries.get("etc/jkdump.conf").data(), StandardCharsets.UTF_8)).contains("ssh root@10.0.2.2:2222\n", "sshkey " + key + "\n");
+    }
+
     @ParameterizedTest
     @EnumSource(InitramfsBuilder.Compression.class)
     void writesANewcArchiveTheKernelCanBoot(InitramfsBuilder.Compression c, @TempDir Path dir) throws IOException {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.jkdump.capture.CaptureConfig;
+import org.jkdump.capture.LocalTarget;
+import org.jkdump.capture.SshTarget;
 import org.jkdump.capture.InitramfsBuilder;
 import org.jkdump.capture.RuntimeImage;
 import org.jkdump.format.JkdumpException;
@@ -161,14 +163,19 @@ final class ArmingCommands {
             var out = spec.commandLine().getOut();
             var res = CrashReservation.current();
             var conf = CaptureConfig.read(config);
-            var t = conf.target();
             boolean reachable;
             String note;
-            if (t.device().isPresent()) {
+            if (conf.target() instanceof SshTarget st) {
+                // the server is only reached at capture time; what can be checked now is what goes into the initramfs
+                reachable = Files.isReadable(st.key()) && Files.isReadable(st.knownHosts());
+                note = reachable ? st.describe() + " (key and known_hosts present)"
+                        : st.describe() + ": " + st.key() + " or " + st.knownHosts() + " is missing";
+            } else if (conf.target() instanceof LocalTarget t && t.device().isPresent()) {
                 String d = t.device().get();
                 reachable = !d.startsWith("/dev/") || Files.exists(Path.of(d));
                 note = d.startsWith("/dev/") ? (reachable ? d + " exists" : d + " does not exist") : d + " is resolved at capture time";
             } else {
+                var t = conf.target();
                 reachable = Files.isDirectory(t.path());
                 note = reachable ? t.path() + " exists (it must also exist in the capture initramfs or be mounted by it)" : t.path() + " does not exist";
             }
@@ -186,14 +193,14 @@ final class ArmingCommands {
             }
             String range = res.range().map(r -> res.hidden() ? "(addresses hidden: not root)"
                     : String.format("%016x-%016x", r.start(), r.end())).orElse("none");
-            var st = new Status(res.size(), range, res.loaded(), t.describe(), reachable, note, i.toString(), needed, problems);
+            var st = new Status(res.size(), range, res.loaded(), conf.target().describe(), reachable, note, i.toString(), needed, problems);
             if (json) {
                 Json.print(out, st);
             } else {
                 out.printf("%-14s %s%s%n", "reservation:", res.reserved() ? CaptureSizing.mib(res.size()) : "none (boot with crashkernel=256M)",
                         res.reserved() ? " at " + range : "");
                 out.printf("%-14s %s%n", "capture kernel:", res.loaded() ? "loaded" : "not loaded");
-                out.printf("%-14s %s (%s)%n", "target:", t.describe(), note);
+                out.printf("%-14s %s (%s)%n", "target:", conf.target().describe(), note);
                 out.printf("%-14s %s%n", "initramfs:", i);
                 if (needed != null) out.printf("%-14s needs about %s of %s%n", "sizing:", CaptureSizing.mib(needed), CaptureSizing.mib(res.size()));
                 for (String p : problems) out.printf("%-14s %s%n", "problem:", p);

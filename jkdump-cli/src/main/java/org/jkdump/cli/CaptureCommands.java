@@ -7,7 +7,9 @@ import org.jkdump.capture.Capture;
 import org.jkdump.capture.CaptureConfig;
 import org.jkdump.capture.InitramfsBuilder;
 import org.jkdump.capture.KernelModules;
-import org.jkdump.capture.RawVmcoreCopy;
+import org.jkdump.capture.LocalTarget;
+import org.jkdump.capture.JkdumpCollect;
+import org.jkdump.capture.SshTarget;
 import org.jkdump.capture.VmcoreDmesg;
 import org.jkdump.capture.RuntimeImage;
 import org.jkdump.format.JkdumpException;
@@ -101,8 +103,11 @@ final class CaptureCommands {
         public Integer call() {
             var conf = CaptureConfig.read(config);
             PrintStream console = System.out;
-            Path dir = targetDir != null ? targetDir : conf.target().directoryInCaptureKernel();
-            var result = new Capture(conf, new RawVmcoreCopy(), new VmcoreDmesg(), console).run(vmcore, dir);
+            var capture = new Capture(conf, new JkdumpCollect(), new VmcoreDmesg(), console);
+            var result = targetDir != null ? capture.run(vmcore, targetDir) : switch (conf.target()) {
+                case LocalTarget t -> capture.run(vmcore, t.directoryInCaptureKernel());
+                case SshTarget t -> capture.run(vmcore, t, t.path());
+            };
             console.println(result.statusLine());
             console.flush();
             return result.ok() ? Main.EXIT_OK : Main.EXIT_FAILED;

@@ -37,6 +37,9 @@ final class DrillCommand implements Callable<Integer> {
     int timeout = 900;
     @Option(names = "--classic", description = "arm the guest with 'jkdump load --classic' (kexec_load, jkdump's own core header and purgatory)")
     boolean classic;
+    @Option(names = "--compare-makedumpfile", description = "also run Debian's makedumpfile -l -d 31 on the same /proc/vmcore in the capture kernel;"
+            + " compare both dumps page by page and both times")
+    boolean compareMakedumpfile;
     /** Test of the purgatory's digest check: the drill is expected to time out with the crashed guest halted in the purgatory. */
     @Option(names = "--test-flip-kernel-byte", hidden = true)
     boolean flipKernelByte;
@@ -49,7 +52,7 @@ final class DrillCommand implements Callable<Integer> {
     public Integer call() {
         var o = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        var report = Drill.run(new DrillOptions(crash, kernel, mem, crashkernel, keep, yes, timeout, Optional.ofNullable(out), classic, flipKernelByte),
+        var report = Drill.run(new DrillOptions(crash, kernel, mem, crashkernel, keep, yes, timeout, Optional.ofNullable(out), classic, compareMakedumpfile, flipKernelByte),
                 CaptureCommands.ownJar(), err);
         o.print(report.render());
         o.flush();

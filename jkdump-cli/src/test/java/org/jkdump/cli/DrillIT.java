@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,6 +27,8 @@ class DrillIT {
     @CsvSource(delimiter = '|', value = {
             "sysrq|PANIC: +Kernel panic - not syncing: sysrq triggered crash|sysrq: Trigger a crash",
             "oops|OOPS: +BUG: kernel NULL pointer dereference|IN: +drill_crash \\[jkdrill\\]",
+            "bug|OOPS: +kernel BUG at \\S+/jkdrill.c:\\d+!|IN: +drill_crash \\[jkdrill\\]",
+            "panic|PANIC: +Kernel panic - not syncing: jkdrill: panic requested by jkdump drill|IN: +drill_crash(\\.cold)? \\[jkdrill\\]",
     })
     void drillReportsThePanicAndTheProcessesItStarted(String crash, String panic, String where) throws Exception {
         String report = drill(crash);
@@ -46,9 +49,25 @@ class DrillIT {
             assertThat(m.find()).as("report shows %s:%n%s", p, report).isTrue();
             assertThat(report).as("user task list has pid %s", m.group(1)).containsPattern("\\n +" + m.group(1) + " +\\d+ [A-Z]{2} +(sleep|drill-marker)\\n");
         }
-        assertThat(report).containsPattern("heap marker found \\d+ times");
+        // the capture saved a filtered, LZO-compressed dump through jkdump collect (jkdump.conf: -l -d 31)
+        assertThat(report).contains("collector=jkdump-collect").containsPattern("DUMP: +\\S+/vmcore \\(kdump[^,]*, ");
         for (String phase : List.of("boot-first-kernel", "arm (jkdump load)", "crash-and-capture-kernel-boot", "capture (jkdump capture)"))
             assertThat(report).containsPattern(Pattern.quote(phase) + " +\\d+\\.\\d s");
+    }
+
+    @Test
+    void jkdumpCollectSavesTheSamePagesAsMakedumpfileFromTheSameVmcore() throws Exception {
+        String report = drill("sysrq", "--compare-makedumpfile");
+        assertThat(report).contains("collector=jkdump-collect");
+        // both dumps read back with jkdump's readers, frame by frame: same frames, same bytes
+        var pages = Pattern.compile("pages: +the same (\\d+) pages with the same bytes").matcher(report);
+        assertThat(pages.find()).as("page comparison in:%n%s", report).isTrue();
+        assertThat(Long.parseLong(pages.group(1))).isGreaterThan(10_000);
+        assertThat(report).containsPattern("jkdump's dump: +[\\d,]+ bytes, " + pages.group(1) + " pages")
+                .containsPattern("makedumpfile's dump: +[\\d,]+ bytes, " + pages.group(1) + " pages");
+        // both times, measured by the capture kernel's /init around each process
+        assertThat(report).containsPattern("jkdump capture \\(process\\): +\\d+\\.\\d\\d s \\(the dump step alone \\d+\\.\\d\\d s\\)")
+                .containsPattern("makedumpfile \\(process\\): +\\d+\\.\\d\\d s");
     }
 
     /** Runs {@code bin/jkdump drill --yes --crash CRASH [more]} as CI does and returns its report. */

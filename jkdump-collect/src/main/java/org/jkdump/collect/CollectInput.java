@@ -31,9 +31,24 @@ public record CollectInput(DumpFile dump, Optional<MappedSource> mapping) implem
         return new CollectInput(dump, Optional.empty());
     }
 
-    /** Drops the mapped pages read so far from this process (madvise MADV_DONTNEED through MemorySegment.unload). */
+    /**
+     * Drops the mapped pages read so far from this process (madvise MADV_DONTNEED through
+     * MemorySegment.unload). A mapping of /proc/vmcore is a PFN mapping of the old kernel's
+     * memory, where the kernel refuses MADV_DONTNEED (EINVAL): those pages were never this
+     * process's memory, so there is nothing to drop and the refusal is ignored.
+     */
     public void release() {
-        mapping.ifPresent(m -> m.segment().unload());
+        mapping.ifPresent(m -> {
+            try {
+                m.segment().unload();
+            } catch (java.io.UncheckedIOException refused) {
+                // PFN mapping (/proc/vmcore): nothing resident to give back
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception refused) {
+                // the JDK's native madvise call throws its IOException undeclared: the same refusal
+            }
+        });
     }
 
     @Override

@@ -79,7 +79,8 @@ public final class Drill {
             throw new JkdumpException(dir + ": cannot create the run directory: " + e.getMessage(), e);
         }
         phase("prepare (packages, kernel, runtime)", "host");
-        var images = GuestImages.build(kernel, runtime, jar, dir, options.crash(), options.memBytes(), log);
+        if (options.compareMakedumpfile()) HostPackages.ensure(List.of("makedumpfile"), options.yes(), log);
+        var images = GuestImages.build(kernel, runtime, jar, dir, options.crash(), options.memBytes(), options.compareMakedumpfile(), log);
         phase("build (guest programs, initramfs x2, disks)", "host");
         var console = boot(kernel, images, dir);
         String status = console.find(CaptureResult.STATUS_PREFIX).orElseThrow();
@@ -88,6 +89,7 @@ public final class Drill {
         Path dumps = extract(images, dir, console);
         phase("extract (debugfs rdump)", "host");
         var report = DrillReport.build(options, dir, dumps, images, console);
+        if (options.compareMakedumpfile()) report = report.withComparison(MakedumpfileRun.compare(report.dump(), dumps, console));
         phase("report", "host");
         if (!options.keep()) {
             try {

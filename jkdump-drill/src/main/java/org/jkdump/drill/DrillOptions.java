@@ -15,22 +15,18 @@ import org.jkdump.format.JkdumpException;
  * @param keep        keep the disk images
  * @param yes         install missing host packages without asking
  * @param out         the run directory (default CACHE/drill/<time>-<release>-<crash>)
+ * @param compareMakedumpfile also run Debian's makedumpfile -l -d 31 on the same /proc/vmcore and compare
  * @param classic     arm with {@code jkdump load --classic} (kexec_load, our own core header and purgatory)
  * @param flipKernelByte test of the purgatory's digest check: with classic, flip a byte of the loaded kernel
  *                    segment after the digest is taken (the capture kernel must then not boot)
  */
 public record DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
-                           int timeoutSeconds, Optional<Path> out, boolean classic, boolean flipKernelByte) {
-    /** A drill without the corruption test. */
-    public DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
-                        int timeoutSeconds, Optional<Path> out, boolean classic) {
-        this(crash, kernel, mem, crashkernel, keep, yes, timeoutSeconds, out, classic, false);
-    }
-
-    /** A drill armed through kexec_file_load. */
+                           int timeoutSeconds, Optional<Path> out, boolean classic, boolean compareMakedumpfile,
+                           boolean flipKernelByte) {
+    /** A drill armed through kexec_file_load, without the makedumpfile comparison. */
     public DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
                         int timeoutSeconds, Optional<Path> out) {
-        this(crash, kernel, mem, crashkernel, keep, yes, timeoutSeconds, out, false);
+        this(crash, kernel, mem, crashkernel, keep, yes, timeoutSeconds, out, false, false, false);
     }
 
     public DrillOptions {

@@ -30,7 +30,7 @@ import org.jkdump.kernel.helpers.Tasks;
 public record DrillReport(Path runDir, Path dump, long dumpBytes, String format, Optional<Path> dmesgFile, String crashType,
                           String analysis, List<String> crashLines, List<GuestProcess> processes, List<String> userTasks,
                           String captureStatus, long captureInitramfsBytes, long captureUnpackedBytes,
-                          List<Phase> phases, double totalSeconds) {
+                          List<Phase> phases, double totalSeconds, Optional<MakedumpfileRun.Comparison> makedumpfile) {
 
     /**
      * A process the drill's /init started (name and pid from its console line) and what the
@@ -53,7 +53,12 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
 
     DrillReport withPhases(List<Phase> p, double total) {
         return new DrillReport(runDir, dump, dumpBytes, format, dmesgFile, crashType, analysis, crashLines, processes, userTasks,
-                captureStatus, captureInitramfsBytes, captureUnpackedBytes, p, total);
+                captureStatus, captureInitramfsBytes, captureUnpackedBytes, p, total, makedumpfile);
+    }
+
+    DrillReport withComparison(MakedumpfileRun.Comparison c) {
+        return new DrillReport(runDir, dump, dumpBytes, format, dmesgFile, crashType, analysis, crashLines, processes, userTasks,
+                captureStatus, captureInitramfsBytes, captureUnpackedBytes, phases, totalSeconds, Optional.of(c));
     }
 
     static DrillReport build(DrillOptions options, Path runDir, Path dumps, GuestImages.Built images, GuestConsole console) {
@@ -76,15 +81,17 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
                 String inDump = Tasks.byPid(tasks, pid)
                         .map(t -> String.format("comm %s pid %d state %s", t.comm(), t.pid(), Tasks.stateLetters(t.state())))
                         .orElse("pid " + pid + " NOT in the dump's task list");
-                Optional<String> marker = m.group(1).equals("drill-marker")
-                        ? Optional.of(findMarker(vmcore, "JKDRILL-MARKER pid=" + pid + "\0")) : Optional.empty();
+                // the heap text is only findable in a dump that keeps user pages uncompressed (an ELF of dump level 0)
+                Optional<String> marker = !m.group(1).equals("drill-marker") ? Optional.empty()
+                        : format.startsWith("ELF") ? Optional.of(findMarker(vmcore, "JKDRILL-MARKER pid=" + pid + "\0"))
+                        : Optional.of("heap not searched: " + format + " (user pages left out, the rest compressed)");
                 processes.add(new GuestProcess(m.group(1), pid, m.group(3) == null ? "" : m.group(3), inDump, marker));
             }
             var userTasks = tasks.stream().filter(t -> !t.kernelThread())
                     .map(t -> String.format("%5d %5d %-2s %s", t.pid(), t.ppid(), Tasks.stateLetters(t.state()), t.comm())).toList();
             return new DrillReport(runDir, vmcore, Files.size(vmcore), format, dmesg, options.crash(), sw.toString(), crashLines,
                     processes, userTasks, console.find("JKDUMP-CAPTURE:").orElse(""), images.capture().compressedBytes(),
-                    images.capture().unpackedBytes(), List.of(), 0);
+                    images.capture().unpackedBytes(), List.of(), 0, Optional.empty());
         } catch (IOException e) {
             throw new JkdumpException(vmcore + ": cannot read: " + e.getMessage(), e);
         }
@@ -145,6 +152,17 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
         }
         sb.append("\nuser tasks in the dump (PID PPID ST COMM):\n");
         for (String t : userTasks) sb.append("  ").append(t).append('\n');
+        makedumpfile.ifPresent(c -> {
+            sb.append("\njkdump vs makedumpfile -l -d 31, same /proc/vmcore, same capture kernel:\n");
+            sb.append(String.format("  %-26s %7.2f s (the dump step alone %.2f s)%n", "jkdump capture (process):", c.jkdumpSeconds(), c.jkdumpCollectSeconds()));
+            sb.append(String.format("  %-26s %7.2f s%n", "makedumpfile (process):", c.makedumpfileSeconds()));
+            sb.append(String.format("  %-26s %,d bytes, %d pages%n", "jkdump's dump:", c.jkdumpBytes(), c.jkdumpPages()));
+            sb.append(String.format("  %-26s %,d bytes, %d pages (%s)%n", "makedumpfile's dump:", c.makedumpfileBytes(), c.makedumpfilePages(), c.makedumpfileDump()));
+            sb.append(String.format("  %-26s %s%n", "pages:", c.identical()
+                    ? "the same " + c.samePages() + " pages with the same bytes"
+                    : c.differingPages() + " pages differ, " + c.samePages() + " the same"));
+            for (String d : c.differences()) sb.append("    ").append(d).append('\n');
+        });
         sb.append("\nphases:\n");
         for (var p : phases) sb.append(String.format("  %-44s %7.1f s%n", p.name(), p.seconds()));
         sb.append(String.format("  %-44s %7.1f s%n", "total", totalSeconds));

@@ -39,7 +39,7 @@ final class GuestImages {
     private GuestImages() {
     }
 
-    static Built build(DebianKernel kernel, Path runtime, Path jar, Path dir, String crash, long memBytes, PrintWriter log) {
+    static Built build(DebianKernel kernel, Path runtime, Path jar, Path dir, String crash, long memBytes, boolean makedumpfile, PrintWriter log) {
         try {
             Path src = Files.createDirectories(dir.resolve("guest-src"));
             for (String f : List.of("drill-marker.c", "jkdrill.c", "Kbuild", "init.sh")) copyResource("guest/" + f, src.resolve(f));
@@ -56,8 +56,14 @@ final class GuestImages {
             var tree = KernelModules.read(kernel.modulesDir());
             List<String> modules = InitramfsBuilder.modulesFor(conf, tree);
             Path images = Files.createDirectories(dir.resolve("images"));
+            String captureInit = InitramfsBuilder.captureInit(conf);
+            Map<String, Path> captureExtra = Map.of();
+            if (makedumpfile) {
+                captureExtra = MakedumpfileRun.files();
+                captureInit = MakedumpfileRun.addTo(captureInit);
+            }
             var capture = InitramfsBuilder.build(new InitramfsBuilder.Spec(kernel.modulesDir(), Path.of("/bin/busybox"), runtime, jar,
-                    conf, modules, Map.of(), InitramfsBuilder.captureInit(conf), InitramfsBuilder.Compression.GZIP), images.resolve("jkdump-capture.img"));
+                    conf, modules, captureExtra, captureInit, InitramfsBuilder.Compression.GZIP), images.resolve("jkdump-capture.img"));
             log.printf("jkdump drill: capture initramfs %.1f MiB (%.1f MiB unpacked), modules: %s%n",
                     capture.compressedBytes() / 1048576.0, capture.unpackedBytes() / 1048576.0, String.join(" ", capture.modules()));
             String init = Files.readString(src.resolve("init.sh")).replace("@JAVA_FLAGS@", String.join(" ", InitramfsBuilder.CAPTURE_JVM_FLAGS));
