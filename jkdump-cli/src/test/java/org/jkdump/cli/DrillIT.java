@@ -70,6 +70,24 @@ class DrillIT {
                 .containsPattern("makedumpfile \\(process\\): +\\d+\\.\\d\\d s");
     }
 
+    /**
+     * Issue 8's end-to-end evidence: armed with {@code jkdump load --classic} (kexec_load, our
+     * segments, ELF core header and purgatory, which checks their SHA-256), the capture kernel
+     * boots and saves a dump from the /proc/vmcore built from our header.
+     */
+    @Test
+    void classicKexecLoadBootsTheCaptureKernelFromOurSegments() throws Exception {
+        String report = drill("sysrq", "--classic");
+        assertThat(report).containsPattern("PANIC: +Kernel panic - not syncing: sysrq triggered crash").contains("status=ok");
+        var run = Pattern.compile("run directory: (\\S+) ").matcher(report);
+        assertThat(run.find()).as("report names its run directory:%n%s", report).isTrue();
+        String console = Files.readString(Path.of(run.group(1), "console.log"), StandardCharsets.ISO_8859_1);
+        // the guest printed our dry run before loading; the capture kernel then ran with its command line
+        var header = Pattern.compile("segment\\[\\d\\] purgatory .*\\n(?:.*\\n)*?command line: .*(elfcorehdr=\\d+K)").matcher(console);
+        assertThat(header.find()).as("jkdump load --classic --dry-run listing in the console").isTrue();
+        assertThat(console).contains("Command line: ").containsPattern("Command line: .*" + header.group(1));
+    }
+
     /** Runs {@code bin/jkdump drill --yes --crash CRASH [more]} as CI does and returns its report. */
     static String drill(String crash, String... more) throws Exception {
         Path out = Files.createTempFile("drill-" + crash, ".out");
