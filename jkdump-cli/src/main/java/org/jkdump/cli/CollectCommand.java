@@ -1,10 +1,6 @@
 package org.jkdump.cli;
 
 import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,7 +102,7 @@ final class CollectCommand implements Callable<Integer> {
             if (files.size() != 2) throw usage("--dump-dmesg takes INPUT and OUTPUT");
             try (var dump = DumpFiles.open(files.getFirst())) {
                 var text = DmesgFormat.MAKEDUMPFILE.format(Printk.log(Kernel.open(dump)), new DmesgFormat.Options(false, false));
-                writeText(files.getLast(), text);
+                TextFiles.write(files.getLast(), text);
             }
             if (messageLevel != 0) err.printf("The dmesg log is saved to %s.%n", files.getLast());
             return Main.EXIT_OK;
@@ -141,16 +137,6 @@ final class CollectCommand implements Callable<Integer> {
         return Main.EXIT_OK;
     }
 
-    /** FILE.incomplete first, renamed when written, like every output of collect. */
-    private static void writeText(Path file, String text) {
-        var partial = file.resolveSibling(file.getFileName() + ".incomplete");
-        try {
-            Files.writeString(partial, text, StandardCharsets.UTF_8);
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new JkdumpException(file + ": cannot write: " + e.getMessage(), e);
-        }
-    }
 
     private ParameterException usage(String msg) {
         return new ParameterException(spec.commandLine(), msg);

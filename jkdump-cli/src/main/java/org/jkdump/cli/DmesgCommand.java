@@ -3,10 +3,7 @@ package org.jkdump.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -109,19 +106,9 @@ final class DmesgCommand implements Callable<Integer> {
             out.flush();
             if (out.checkError()) throw new JkdumpException("standard output: write failed (closed pipe or full disk)");
         } else {
-            write(output, text);
+            TextFiles.write(output, text);
         }
         return Main.EXIT_OK;
     }
 
-    /** Writes FILE.incomplete, then renames it, so a failure never leaves a file that looks complete. */
-    private static void write(Path file, String text) {
-        var partial = file.resolveSibling(file.getFileName() + ".incomplete");
-        try {
-            Files.writeString(partial, text, StandardCharsets.UTF_8);
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new JkdumpException(file + ": cannot write: " + e.getMessage(), e);
-        }
-    }
 }
