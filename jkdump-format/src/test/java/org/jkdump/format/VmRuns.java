@@ -40,7 +40,8 @@ public final class VmRuns {
             "panic", List.of("--crash", "panic", "--no-rawcopy"),
             "k612", List.of("--kernel", "6.12", "--crash", "sysrq", "--no-rawcopy"),
             "k612-full", List.of("--kernel", "6.12", "--crash", "sysrq"),
-            "k612-oops", List.of("--kernel", "6.12", "--crash", "oops", "--no-rawcopy"));
+            "k612-oops", List.of("--kernel", "6.12", "--crash", "oops", "--no-rawcopy"),
+            "qmp", List.of("--crash", "sysrq", "--qmp-dump", "--no-rawcopy"));
 
     private VmRuns() {
     }
