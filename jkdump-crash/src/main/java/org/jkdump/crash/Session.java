@@ -6,10 +6,10 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jkdump.format.DumpFile;
 import org.jkdump.kernel.Kernel;
-import org.jkdump.kernel.helpers.BtfTypeLayouts;
 import org.jkdump.kernel.helpers.Cpus;
 import org.jkdump.kernel.helpers.Taint;
 import org.jkdump.kernel.helpers.Tasks;
+import org.jkdump.kernel.unwind.BtfTypeLayouts;
 import org.jkdump.kernel.unwind.KernelUnwinder;
 
 /**

@@ -9,9 +9,9 @@ import org.jkdump.crash.commands.BtTask;
 import org.jkdump.kernel.KernelMemory;
 import org.jkdump.kernel.MissingVirtualPageException;
 import org.jkdump.kernel.ObjectReadException;
-import org.jkdump.kernel.helpers.BtfTypeLayouts;
 import org.jkdump.kernel.helpers.Cpus;
 import org.jkdump.kernel.helpers.Tasks;
+import org.jkdump.kernel.unwind.BtfTypeLayouts;
 import org.jkdump.kernel.unwind.KernelUnwinder;
 
 /**

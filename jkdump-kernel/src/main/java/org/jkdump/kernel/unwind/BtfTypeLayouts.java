@@ -14,7 +14,7 @@ public record BtfTypeLayouts(Types types) implements TypeLayouts {
 
     @Override
     public boolean hasMember(String typeSpec, String path) {
-        return types.hasMember(typeSpec, path);
+        return types.find(typeSpec).isPresent() && types.hasMember(typeSpec, path);
     }
 
     @Override
