@@ -52,7 +52,7 @@ public final class FilesCommand implements CrashCommand<FilesCommand.Options, Fi
     @Override
     public void renderText(Result r, PrintWriter out) {
         for (var e : r.tasks()) {
-            out.println(String.format("PID: %-8d TASK: %016x  CPU: %-4d COMMAND: \"%s\"", e.pid(), e.task(), e.cpu(), e.comm()));
+            out.println(Bt.header(e.pid(), e.task(), e.cpu(), e.comm()));
             out.println("ROOT: " + e.files().root() + "    CWD: " + e.files().cwd());
             if (e.files().open().isEmpty()) {
                 out.println("No open files");

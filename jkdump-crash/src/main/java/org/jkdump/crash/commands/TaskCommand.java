@@ -88,7 +88,7 @@ public final class TaskCommand implements CrashCommand<TaskCommand.Options, Task
     @Override
     public void renderText(Result r, PrintWriter out) {
         for (var e : r.tasks()) {
-            out.println(String.format("PID: %-8d TASK: %016x  CPU: %-4d COMMAND: \"%s\"", e.pid(), e.task(), e.cpu(), e.comm()));
+            out.println(Bt.header(e.pid(), e.task(), e.cpu(), e.comm()));
             var obj = new StructCommand.Instance("struct task_struct", e.task(), e.whole(), e.fields());
             var render = new StructCommand("struct");
             render.renderText(new StructCommand.Objects(List.of(obj)), out);

@@ -65,7 +65,7 @@ public final class VmCommand implements CrashCommand<VmCommand.Options, VmComman
     @Override
     public void renderText(Result r, PrintWriter out) {
         for (var e : r.tasks()) {
-            out.println(String.format("PID: %-8d TASK: %016x  CPU: %-4d COMMAND: \"%s\"", e.pid(), e.task(), e.cpu(), e.comm()));
+            out.println(Bt.header(e.pid(), e.task(), e.cpu(), e.comm()));
             out.println("       MM               PGD          RSS    TOTAL_VM");
             if (e.mm() == 0) {
                 out.println(String.format("%-16s  %-16s  %5s  %7s  ", "0", "0", "0k", "0k"));
