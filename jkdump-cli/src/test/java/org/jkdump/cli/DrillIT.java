@@ -81,7 +81,7 @@ class DrillIT {
         assertThat(report).containsPattern("PANIC: +Kernel panic - not syncing: sysrq triggered crash").contains("status=ok");
         var run = Pattern.compile("run directory: (\\S+) ").matcher(report);
         assertThat(run.find()).as("report names its run directory:%n%s", report).isTrue();
-        String console = Files.readString(Path.of(run.group(1), "console.log"), StandardCharsets.ISO_8859_1);
+        String console = Files.readString(Path.of(run.group(1), "console.log"), StandardCharsets.ISO_8859_1).replace("\r", ""); // serial CRLF
         // the guest printed our dry run before loading; the capture kernel then ran with its command line
         var header = Pattern.compile("segment\\[\\d\\] purgatory .*\\n(?:.*\\n)*?command line: .*(elfcorehdr=\\d+K)").matcher(console);
         assertThat(header.find()).as("jkdump load --classic --dry-run listing in the console").isTrue();
