@@ -2,11 +2,8 @@ package org.jkdump.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,28 +14,22 @@ import org.junit.jupiter.api.Test;
  * crash 8.0.6 printed with the debug vmlinux (crash.txt), field by field.
  */
 class CrashEvidenceTest {
-    static Session session;
-    static Interpreter interp;
+    static CrashRun shell;
     static CrashTranscript crash;
 
     @BeforeAll
     static void open() {
-        session = new Session(DumpFiles.open(Fixtures.sysrq("vmcore.kdump-zlib")));
-        interp = new Interpreter(Commands.registry(), session, false);
+        shell = new CrashRun(Fixtures.sysrq("vmcore.kdump-zlib"));
         crash = CrashTranscript.of("kdump-sysrq");
     }
 
     @AfterAll
     static void close() {
-        session.close();
+        shell.close();
     }
 
     static List<String> run(String command) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var o = interp.execute(command, new PrintWriter(out), new PrintWriter(err));
-        assertThat(o).as("%s failed: %s", command, err).isEqualTo(Interpreter.Outcome.OK);
-        return out.toString().lines().toList();
+        return shell.ok(command);
     }
 
     @Test
@@ -153,7 +144,7 @@ class CrashEvidenceTest {
 
     @Test
     void analyzeReportsTheSysrqPanicAndTask() {
-        var a = Analyzer.analyze(session);
+        var a = Analyzer.analyze(shell.session());
         assertThat(a.panicMessage()).contains("sysrq triggered crash");
         assertThat(a.function()).contains("sysrq_handle_crash");
         assertThat(a.task()).hasValueSatisfying(t -> {

@@ -1,5 +1,7 @@
 package org.jkdump.crash;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -32,6 +34,20 @@ public final class CrashRun implements AutoCloseable {
         var err = new StringWriter();
         var outcome = interpreter.execute(line, new PrintWriter(out), new PrintWriter(err));
         return new Output(out.toString(), err.toString(), outcome);
+    }
+
+    /** Runs a command line that must succeed and returns the lines it printed. */
+    public List<String> ok(String line) {
+        var o = run(line);
+        assertThat(o.outcome()).as("%s failed: %s", line, o.err()).isEqualTo(Interpreter.Outcome.OK);
+        return o.out().lines().toList();
+    }
+
+    /** Runs a command line that must fail and returns what it printed on stderr. */
+    public String fails(String line) {
+        var o = run(line);
+        assertThat(o.outcome()).as("%s should fail", line).isEqualTo(Interpreter.Outcome.FAILED);
+        return o.err();
     }
 
     @Override

@@ -2,11 +2,8 @@ package org.jkdump.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
-import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,28 +15,22 @@ import org.junit.jupiter.api.Test;
  * Module symbols come from each module's own kallsyms in the dump.
  */
 class OopsModuleEvidenceTest {
-    static Session session;
-    static Interpreter interp;
+    static CrashRun shell;
     static CrashTranscript crash;
 
     @BeforeAll
     static void open() {
-        session = new Session(DumpFiles.open(Fixtures.oops("vmcore.kdump-lzo")));
-        interp = new Interpreter(Commands.registry(), session, false);
+        shell = new CrashRun(Fixtures.oops("vmcore.kdump-lzo"));
         crash = CrashTranscript.of("kdump-oops-module");
     }
 
     @AfterAll
     static void close() {
-        session.close();
+        shell.close();
     }
 
     static List<String> run(String command) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var o = interp.execute(command, new PrintWriter(out), new PrintWriter(err));
-        assertThat(o).as("%s failed: %s", command, err).isEqualTo(Interpreter.Outcome.OK);
-        return out.toString().lines().toList();
+        return shell.ok(command);
     }
 
     @Test
@@ -76,7 +67,7 @@ class OopsModuleEvidenceTest {
 
     @Test
     void analyzeSignsTheOopsByTheModuleFunctionAndItsCallers() {
-        var a = Analyzer.analyze(session);
+        var a = Analyzer.analyze(shell.session());
         assertThat(a.oopsLine()).hasValueSatisfying(l -> assertThat(l).startsWith("BUG: kernel NULL pointer dereference"));
         // the frames start at the function the page fault interrupted, past the exception frame
         assertThat(a.signature().frames()).containsExactly("jk_write [jkcrash]", "proc_reg_write", "vfs_write", "ksys_write", "do_syscall_64");

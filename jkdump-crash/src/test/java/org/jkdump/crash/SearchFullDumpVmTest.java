@@ -3,15 +3,12 @@ package org.jkdump.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,14 +40,6 @@ class SearchFullDumpVmTest {
         return elf;
     }
 
-    private static List<String> run(Interpreter interp, String command) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        assertThat(interp.execute(command, new PrintWriter(out), new PrintWriter(err))).as("%s: %s", command, err)
-                .isEqualTo(Interpreter.Outcome.OK);
-        return out.toString().lines().toList();
-    }
-
     @Test
     void searchFindsTheMarkerInHeapMmapAndStackLikeCrash() throws Exception {
         var elf = fullElf();
@@ -61,10 +50,9 @@ class SearchFullDumpVmTest {
         var crash = CrashTranscript.parse(Fixtures.file("kdump-sysrq", "crash.full-elf.txt"), Fixtures.text("kdump-sysrq", "crash.full-elf.txt"));
         var theirs = crash.section("search -u -c JKDUMP-MARKER").lines();
 
-        try (var session = new Session(DumpFiles.open(elf))) {
-            var interp = new Interpreter(Commands.registry(), session, false);
-            run(interp, "set " + pid);
-            var hits = run(interp, "search -u -c JKDUMP-MARKER");
+        try (var shell = new CrashRun(elf)) {
+            shell.ok("set " + pid);
+            var hits = shell.ok("search -u -c JKDUMP-MARKER");
             assertThat(hits).hasSameSizeAs(theirs);
             var addresses = hits.stream().map(l -> Long.parseUnsignedLong(l.substring(0, l.indexOf(':')), 16)).toList();
             // the heap copies, a page apart from where markerproc said, as crash's
@@ -73,7 +61,7 @@ class SearchFullDumpVmTest {
                 assertThat(hits.get(i).substring(hits.get(i).indexOf(": "))).isEqualTo(theirs.get(i).substring(theirs.get(i).indexOf(": ")));
             }
             assertThat(hits).anySatisfy(l -> assertThat(l).isEqualTo(Long.toHexString(mmap) + ": JKDUMP-MARKER-MMAP pid=" + pid + ".............................."));
-            var vm = run(interp, "vm " + pid);
+            var vm = shell.ok("vm " + pid);
             var stack = vm.stream().filter(l -> l.matches("[0-9a-f]{16} +[0-9a-f]+ +[0-9a-f]+ 100173 ")).findFirst().orElseThrow().trim().split("\\s+");
             long stackStart = Long.parseUnsignedLong(stack[1], 16), stackEnd = Long.parseUnsignedLong(stack[2], 16);
             assertThat(addresses.getLast()).isBetween(stackStart, stackEnd - 1);
@@ -81,7 +69,7 @@ class SearchFullDumpVmTest {
 
             // vm and files: the areas' flags and files, and the open files' types and paths, as crash showed for its run
             assertThat(columns(vm.stream().skip(4).toList())).isEqualTo(columns(crash.section("vm 143").lines().stream().skip(4).toList()));
-            var files = run(interp, "files " + pid);
+            var files = shell.ok("files " + pid);
             assertThat(fileColumns(files)).isEqualTo(fileColumns(crash.section("files 143").lines()));
         }
     }

@@ -6,10 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
 import org.jkdump.crash.Commands;
+import org.jkdump.crash.CrashRun;
 import org.jkdump.crash.CrashTranscript;
 import org.jkdump.crash.Interpreter;
-import org.jkdump.crash.Session;
-import org.jkdump.format.DumpFiles;
 import org.jkdump.format.Fixtures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,34 +21,24 @@ import org.junit.jupiter.api.Test;
  * {@code struct task_struct.comm,pid} of crash.txt.
  */
 class TypeCommandsTest {
-    static Session session;
-    static Interpreter interp;
+    static CrashRun shell;
 
     @BeforeAll
     static void open() {
-        session = new Session(DumpFiles.open(Fixtures.sysrq("vmcore.kdump-zlib")));
-        interp = new Interpreter(Commands.registry(), session, false);
+        shell = new CrashRun(Fixtures.sysrq("vmcore.kdump-zlib"));
     }
 
     @AfterAll
     static void close() {
-        session.close();
+        shell.close();
     }
 
     static List<String> run(String command) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var o = interp.execute(command, new PrintWriter(out), new PrintWriter(err));
-        assertThat(o).as("%s failed: %s", command, err).isEqualTo(Interpreter.Outcome.OK);
-        return out.toString().lines().toList();
+        return shell.ok(command);
     }
 
     static String fails(String command) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var o = interp.execute(command, new PrintWriter(out), new PrintWriter(err));
-        assertThat(o).as("%s should fail", command).isEqualTo(Interpreter.Outcome.FAILED);
-        return err.toString();
+        return shell.fails(command);
     }
 
     @Test
@@ -66,7 +55,7 @@ class TypeCommandsTest {
     void printOfInitUtsNsIsIdentical() {
         var crash = CrashTranscript.of("kdump-sysrq");
         // a fresh session's first value is $1, as in crash's transcript
-        var fresh = new Interpreter(Commands.registry(), session, false);
+        var fresh = new Interpreter(Commands.registry(), shell.session(), false);
         var out = new StringWriter();
         assertThat(fresh.execute("p init_uts_ns", new PrintWriter(out), new PrintWriter(new StringWriter()))).isEqualTo(Interpreter.Outcome.OK);
         CrashTranscript.assertSameLines("p init_uts_ns", out.toString().lines().toList(), crash.section("p init_uts_ns").lines());
