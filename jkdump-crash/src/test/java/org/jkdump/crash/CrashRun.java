@@ -13,7 +13,9 @@ public final class CrashRun implements AutoCloseable {
     /** What one command line printed on stdout and stderr. */
     public record Output(String out, String err, Interpreter.Outcome outcome) {
         public List<String> lines() {
-            return out.isEmpty() ? List.of() : List.of(out.split("\n", -1)).subList(0, out.split("\n", -1).length - (out.endsWith("\n") ? 1 : 0));
+            if (out.isEmpty()) return List.of();
+            var parts = List.of(out.split("\n", -1));
+            return parts.subList(0, parts.size() - (out.endsWith("\n") ? 1 : 0));
         }
     }
 
