@@ -2,8 +2,6 @@ package org.jkdump.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jkdump.format.DumpFiles;
@@ -15,17 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jkdump collect} end to end on kdump-sysrq: options, report, exit codes. */
 class CollectCommandTest {
-    record Run(int status, String out, String err) {
-    }
-
     @TempDir
     Path tmp;
 
-    private static Run run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test

@@ -3,8 +3,6 @@ package org.jkdump.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code jkdump dmesg} end to end on the fixtures, against the reference tools' output. */
 class DmesgCommandTest {
-    record Run(int status, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        int status = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(status, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Byte equality whose failure shows the first differing line of both sides. */
