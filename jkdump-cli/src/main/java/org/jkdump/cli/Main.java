@@ -28,6 +28,7 @@ import picocli.CommandLine.Option;
                 "  jkdump <command> --help            help on one command"})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2;
+    static final int HELP_WIDTH = 120;
 
     /**
      * The subcommands, in the order help lists them. Not in {@code @Command(subcommands=...)}:
@@ -59,6 +60,8 @@ public final class Main implements Runnable {
         var main = new Main();
         var cli = new CommandLine(main);
         addSubcommands(cli, args);
+        // the examples in every command's footer are one line each: wider than picocli's 80 columns
+        cli.setUsageHelpWidth(HELP_WIDTH);
         cli.setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             boolean debug = parseResult.hasMatchedOption("--debug") || main.debug;
