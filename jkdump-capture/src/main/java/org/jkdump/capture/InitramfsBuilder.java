@@ -84,12 +84,7 @@ public final class InitramfsBuilder {
 
     /** The capture /init for a config: the template with the target's mount and the actions filled in. */
     public static String captureInit(CaptureConfig config) {
-        String template;
-        try (InputStream in = InitramfsBuilder.class.getResourceAsStream("capture-init.sh")) {
-            template = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalStateException("capture-init.sh missing from the jar", e);
-        }
+        String template = resource("capture-init.sh");
         String mount, unmount;
         switch (config.target()) {
             case LocalTarget t -> {
@@ -102,23 +97,22 @@ public final class InitramfsBuilder {
                 unmount = t.device().isPresent() ? "umount " + LocalTarget.MOUNT_POINT + " 2>/dev/null" : ":";
             }
             case SshTarget t -> {
-                // busybox udhcpc leaves addresses and routes to its script
-                mount = String.join("\n",
-                        "mkdir -p /usr/share/udhcpc",
-                        "printf '%s\\n' '#!/bin/sh' '[ \"$1\" = bound ] || exit 0' 'ip addr add \"$ip/${mask:-24}\" dev \"$interface\"'"
-                                + " '[ -n \"$router\" ] && ip route add default via ${router%% *}' > /usr/share/udhcpc/default.script",
-                        "chmod 755 /usr/share/udhcpc/default.script",
-                        "ip link set lo up",
-                        "net=no",
-                        "for i in $(seq 1 50); do for n in /sys/class/net/e*; do [ -e \"$n\" ] && net=yes; done; [ $net = yes ] && break; sleep 0.2; done",
-                        "for n in /sys/class/net/e*; do d=$(basename $n); ip link set $d up; udhcpc -i $d -n -q -t 10 && break; done"
-                                + " || { echo \"JKDUMP-CAPTURE-INIT: no network for " + t.describe() + "\"; finish \"" + config.failureAction().command() + "\"; }");
+                mount = resource("capture-network.sh").replace("@TARGET@", t.describe()).strip();
                 unmount = ":";
             }
         }
         return template.replace("@MOUNT@", mount).replace("@FINISH_PREPARE@", unmount)
                 .replace("@JAVA_FLAGS@", String.join(" ", CAPTURE_JVM_FLAGS))
                 .replace("@FINAL@", config.finalAction().command()).replace("@FAILURE@", config.failureAction().command());
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = InitramfsBuilder.class.getResourceAsStream(name)) {
+            if (in == null) throw new IllegalStateException(name + " missing from the jar");
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(name + ": cannot read from the jar", e);
+        }
     }
 
     /** Writes the archive to {@code output} (through a temporary name, renamed when complete). */

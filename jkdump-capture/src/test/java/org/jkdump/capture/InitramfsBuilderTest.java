@@ -64,7 +64,10 @@ class InitramfsBuilderTest {
         var d = CaptureConfig.defaults();
         var conf = new CaptureConfig("t", target, d.collectorFlags(), Action.POWEROFF, Action.POWEROFF, d.kdumpPre(), d.kdumpPost(), d.extraModules());
         String init = InitramfsBuilder.captureInit(conf);
-        assertThat(init).contains("udhcpc -i $d").doesNotContain("mount -t ext4").doesNotContain("@MOUNT@");
+        assertThat(init).contains("udhcpc -i \"${n##*/}\"", "JKDUMP-CAPTURE-INIT: network up",
+                        "JKDUMP-CAPTURE-INIT: no network for ssh root@10.0.2.2:2222:/var/crash", "finish \"poweroff -f\"")
+                .doesNotContain("mount -t ext4").doesNotContainPattern("@[A-Z_]+@");
+        assertThat(init.indexOf("udhcpc -i")).isLessThan(init.indexOf("jkdump.jar capture"));
         var entries = unpack(InitramfsBuilder.build(new InitramfsBuilder.Spec(base.modulesDir(), base.busybox(), base.runtime(), base.jar(), conf,
                 List.of(), Map.of(), init, InitramfsBuilder.Compression.GZIP), dir.resolve("ssh.img")).file(), InitramfsBuilder.Compression.GZIP);
         var k = entries.get(key.toString().substring(1));
@@ -72,6 +75,16 @@ class InitramfsBuilderTest {
         assertThat(k.header().getMode() & 0777).isEqualTo(0600);
         assertThat(entries.get(known.toString().substring(1)).data()).isEqualTo(Files.readAllBytes(known));
         assertThat(new String(entries.get("etc/jkdump.conf").data(), StandardCharsets.UTF_8)).contains("ssh root@10.0.2.2:2222\n", "sshkey " + key + "\n");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ext4 /dev/vdb\n", "path /var/crash\n",
+            "ssh root@10.0.2.2:2222\nsshkey /k\nsshknownhosts /kh\n"})
+    void captureInitIsShellThatParsesForEachTarget(String conf, @TempDir Path dir) throws Exception {
+        Path init = Files.writeString(dir.resolve("init"), InitramfsBuilder.captureInit(CaptureConfig.parse(conf, "t")));
+        var p = new ProcessBuilder("sh", "-n", init.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("sh -n: %s", out).isZero();
     }
 
     @ParameterizedTest
