@@ -77,6 +77,29 @@ class InitramfsBuilderTest {
         assertThat(new String(entries.get("etc/jkdump.conf").data(), StandardCharsets.UTF_8)).contains("ssh root@10.0.2.2:2222\n", "sshkey " + key + "\n");
     }
 
+    @Test
+    void dhcpScriptSetsTheLeasedAddressAndTheDefaultRouteAndSaysSo(@TempDir Path dir) throws Exception {
+        String init = InitramfsBuilder.captureInit(CaptureConfig.parse("ssh root@10.0.2.2:2222\n", "t"));
+        int start = init.indexOf("<<'SCRIPT'\n") + "<<'SCRIPT'\n".length();
+        Path script = Files.writeString(dir.resolve("udhcpc.script"), init.substring(start, init.indexOf("\nSCRIPT\n", start) + 1));
+        // an ip(8) that records what it is asked to do
+        Path bin = Files.createDirectories(dir.resolve("bin")), calls = dir.resolve("ip-calls");
+        Files.writeString(bin.resolve("ip"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+        bin.resolve("ip").toFile().setExecutable(true);
+        for (String event : List.of("deconfig", "bound")) {
+            var pb = new ProcessBuilder("sh", script.toString(), event).redirectErrorStream(true);
+            pb.environment().putAll(Map.of("PATH", bin + ":" + System.getenv("PATH"), "interface", "eth0", "ip", "10.0.2.15",
+                    "mask", "24", "router", "10.0.2.2 10.0.2.3"));
+            var p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            if (event.equals("deconfig")) assertThat(calls).as("deconfig changes nothing").doesNotExist();
+            else assertThat(out).startsWith("JKDUMP-CAPTURE-INIT: network up eth0 10.0.2.15/24 router=10.0.2.2 uptime=");
+        }
+        assertThat(Files.readAllLines(calls)).containsExactly("addr add 10.0.2.15/24 dev eth0", "route add default via 10.0.2.2 dev eth0");
+        assertThat(init).contains("udhcpc -i \"${n##*/}\" -s /run/udhcpc.script").contains("cat > /run/udhcpc.script <<'SCRIPT'");
+    }
+
     @ParameterizedTest(name = "{0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"ext4 /dev/vdb\n", "path /var/crash\n",
             "ssh root@10.0.2.2:2222\nsshkey /k\nsshknownhosts /kh\n"})

@@ -74,6 +74,9 @@ final class GuestImages {
             }
             var tree = KernelModules.read(kernel.modulesDir());
             List<String> modules = InitramfsBuilder.modulesFor(conf, tree);
+            // the first kernel mounts the ext4 data disk whatever the capture's target: the disk config's modules too
+            var firstModules = new java.util.LinkedHashSet<>(modules);
+            firstModules.addAll(InitramfsBuilder.modulesFor(CaptureConfig.parse(CAPTURE_CONF, "drill jkdump.conf"), tree));
             Path images = Files.createDirectories(dir.resolve("images"));
             String captureInit = InitramfsBuilder.captureInit(conf);
             Map<String, Path> captureExtra = Map.of();
@@ -87,7 +90,7 @@ final class GuestImages {
                     capture.compressedBytes() / 1048576.0, capture.unpackedBytes() / 1048576.0, String.join(" ", capture.modules()));
             String init = Files.readString(src.resolve("init.sh")).replace("@JAVA_FLAGS@", String.join(" ", InitramfsBuilder.CAPTURE_JVM_FLAGS));
             var first = InitramfsBuilder.build(new InitramfsBuilder.Spec(kernel.modulesDir(), Path.of("/bin/busybox"), runtime, jar,
-                    conf, modules, extra, init, InitramfsBuilder.Compression.GZIP), images.resolve("first-kernel.img"));
+                    conf, List.copyOf(firstModules), extra, init, InitramfsBuilder.Compression.GZIP), images.resolve("first-kernel.img"));
             // data disk: what jkdump load reads inside the guest
             Path dataRoot = Files.createDirectories(images.resolve("data-root/boot"));
             Files.copy(kernel.vmlinuz(), dataRoot.resolve("vmlinuz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

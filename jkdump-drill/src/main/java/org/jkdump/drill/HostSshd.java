@@ -2,9 +2,7 @@ package org.jkdump.drill;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -89,19 +87,19 @@ final class HostSshd implements AutoCloseable {
         return new HostSshd(dir, user, port, process);
     }
 
+    /** Waits for sshd's own "Server listening" log line (a probing connection would only add noise to its log). */
     private boolean awaitListening() {
+        String listening = "Server listening on 127.0.0.1 port " + port + ".";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (process.isAlive() && System.nanoTime() < deadline) {
-            try (var s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return true;
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
+            try {
+                if (Files.readString(log()).contains(listening)) return true;
+                Thread.sleep(50);
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
         return false;
