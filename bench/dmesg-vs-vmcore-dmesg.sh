@@ -8,10 +8,10 @@
 # ELF_DUMP defaults to the kdump-sysrq fixture's ELF, unpacked from vmcore.elf.xz into
 # target/fixtures/ (vmcore-dmesg reads ELF only). Installs kexec-tools and makedumpfile with
 # apt-get when missing. One untimed warm-up run of each tool first (page cache, jar build, the
-# launcher's class-data archive); then N rounds (default 10), the tools interleaved; each
+# launcher's AOT cache for dmesg); then N rounds (default 10), the tools interleaved; each
 # tool's output is checked byte for byte against jkdump's so a failing tool cannot look fast.
-# Prints medians of wall and CPU (user+sys) time; also bin/jkdump without its class-data
-# archive (JKDUMP_CDS=off) and `java -jar` without the launcher (what the launcher's own JDK
+# Prints medians of wall and CPU (user+sys) time; also bin/jkdump without its
+# AOT cache (JKDUMP_CDS=off) and `java -jar` without the launcher (what the launcher's own JDK
 # search and build check cost).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -55,15 +55,15 @@ java=${JAVA_HOME:+$JAVA_HOME/bin/java}
 [[ -x "${java:-}" ]] || java=$(ls /usr/lib/jvm/temurin-2[5-9]*/bin/java /usr/lib/jvm/*-2[5-9]*/bin/java 2>/dev/null | head -1)
 [[ -x "$java" ]] || die "no Java 25 found (set JAVA_HOME)"
 run_java() { "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC \
-	-XX:TieredStopAtLevel=1 -Xshare:auto -Xlog:cds=off,cds+dynamic=off "${cds[@]}" -jar "$jar" dmesg "$dump" > "$work/java.txt"; }
+	-XX:TieredStopAtLevel=1 -Xlog:aot=off -Xlog:cds=off "${cds[@]}" -jar "$jar" dmesg "$dump" > "$work/java.txt"; }
 
-# warm-up: builds the jar if needed, creates the class-data archive, fills the page cache
+# warm-up: builds the jar if needed, creates the dmesg command's AOT cache, fills the page cache
 run_jkdump; run_jkdump_vd; run_vmcore_dmesg; run_makedumpfile
 cmp -s "$work/jkdump.txt" "$work/makedumpfile.txt" || die "jkdump dmesg differs from makedumpfile --dump-dmesg"
 cmp -s "$work/jkdump-vd.txt" "$work/vmcore-dmesg.txt" || die "jkdump dmesg --format vmcore-dmesg differs from vmcore-dmesg"
 cds=()
-for a in "$here"/jkdump-cli/target/jkdump.jsa "${JKDUMP_CACHE:-/var/cache/jkdump}"/cds/jkdump-*.jsa; do
-	[[ -f "$a" && "$a" -nt "$jar" ]] && { cds=(-XX:SharedArchiveFile="$a"); break; }
+for a in "$here"/jkdump-cli/target/jkdump-dmesg-java*.aot "${JKDUMP_CACHE:-/var/cache/jkdump}"/aot/*-jkdump-dmesg-java*.aot; do
+	[[ -f "$a" && "$a" -nt "$jar" ]] && { cds=(-XX:AOTCache="$a"); break; }
 done
 run_java
 cmp -s "$work/java.txt" "$work/jkdump.txt" || die "java -jar output differs from bin/jkdump's"
@@ -78,14 +78,14 @@ time_one() {
 median() { sort -n | awk '{v[NR]=$1} END{print v[int((NR+1)/2)]}'; }
 
 declare -A wall cpu
-names=(vmcore-dmesg makedumpfile jkdump jkdump-no-cds java-jar)
+names=(vmcore-dmesg makedumpfile jkdump jkdump-no-aot java-jar)
 for ((i = 0; i < runs; i++)); do
 	for n in "${names[@]}"; do
 		case $n in
 			vmcore-dmesg) r=$(time_one run_vmcore_dmesg) ;;
 			makedumpfile) r=$(time_one run_makedumpfile) ;;
 			jkdump) r=$(time_one run_jkdump) ;;
-			jkdump-no-cds) r=$(time_one run_jkdump_nocds) ;;
+			jkdump-no-aot) r=$(time_one run_jkdump_nocds) ;;
 			java-jar) r=$(time_one run_java) ;;
 		esac
 		wall[$n]+="${r% *} "
@@ -95,7 +95,7 @@ done
 med() { tr ' ' '\n' | grep . | median; }
 echo "dump:   $dump ($(stat -c %s "$dump") bytes), $runs rounds, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "host:   $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $("$java" -version 2>&1 | head -1)"
-echo "cds:    ${cds[*]:-none}"
+echo "cache:  ${cds[*]:-none}"
 printf '%-14s %10s %10s\n' tool "wall(med)" "cpu(med)"
 for n in "${names[@]}"; do
 	printf '%-14s %9.3fs %9.3fs\n' "$n" "$(echo "${wall[$n]}" | med)" "$(echo "${cpu[$n]}" | med)"

@@ -66,7 +66,7 @@ public final class Capture {
                 throw new JkdumpException(vmcore + ": absent: this is not a capture kernel (no crashed kernel's memory to save)");
             config.kdumpPre().ifPresent(p -> hook(p, List.of()));
             // where a capture's time goes: JVM start-up (slow under emulation), the log, the dump
-            console.printf("jkdump capture: running %.2f s after the JVM started%n", sinceJvmStart());
+            console.printf("jkdump capture: running %.2f s after the JVM started (%s)%n", sinceJvmStart(), classSource());
             try (DumpDirectory dir = opener.open(name)) {
                 location = dir.location();
                 path = dir.path();
@@ -141,6 +141,15 @@ public final class Capture {
     private static double sinceJvmStart() {
         return ProcessHandle.current().info().startInstant()
                 .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis() / 1000.0).orElse(Double.NaN);
+    }
+
+    /**
+     * Whether the JVM maps a class archive: "sharing" in java.vm.info. The capture runtime has
+     * no default CDS archive, so there it means the initramfs's AOT cache; without it the
+     * capture still runs, only slower, and this line is where that shows.
+     */
+    static String classSource() {
+        return System.getProperty("java.vm.info", "").contains("sharing") ? "classes from the AOT cache" : "no AOT cache: classes from the jar";
     }
 
     /** kdump-utils names the directory after the host; an initramfs often has none set. */

@@ -30,10 +30,21 @@ import org.tukaani.xz.XZInputStream;
  * image with the same builder, adding its own files and /init.
  */
 public final class InitramfsBuilder {
-    /** JVM flags for the capture kernel (DESIGN.md, performance): small heap, one cheap GC, C1 only, no CDS or perf files. */
-    public static final List<String> CAPTURE_JVM_FLAGS = List.of("-Xshare:off", "-Xmx64m", "-XX:+UseSerialGC",
+    /**
+     * JVM flags for the capture kernel (DESIGN.md, performance): small heap, one cheap GC, C1
+     * only, no perf files. The AOT cache is trained with these ({@link CaptureAotCache}); a JVM
+     * that maps it must be started with the same ones. No machine code in the cache (adapters,
+     * stubs): the host that builds the initramfs may have instructions the capture machine's
+     * CPU lacks (a drill's emulated CPU has no AVX-512), and JDK 25 maps cached adapters
+     * without checking (SIGILL in an AdapterBlob).
+     */
+    public static final List<String> CAPTURE_JVM_FLAGS = List.of("-Xmx64m", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow");
+            "--sun-misc-unsafe-memory-access=allow", "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTAdapterCaching",
+            "-XX:-AOTStubCaching");
+    /** The flags the capture /init runs java with: the capture's, and its AOT cache when the image has one. */
+    public static final List<String> CAPTURE_JVM_FLAGS_WITH_CACHE = java.util.stream.Stream.concat(CAPTURE_JVM_FLAGS.stream(),
+            java.util.stream.Stream.of("-XX:AOTCache=/" + CaptureAotCache.PATH_IN_INITRAMFS)).toList();
     /** Block drivers loaded by default: QEMU/KVM virtio disks and the common physical ones. */
     public static final List<String> DEFAULT_DISK_MODULES = List.of("virtio_pci", "virtio_blk", "nvme", "ahci", "sd_mod");
 
@@ -102,7 +113,7 @@ public final class InitramfsBuilder {
             }
         }
         return template.replace("@MOUNT@", mount).replace("@FINISH_PREPARE@", unmount)
-                .replace("@JAVA_FLAGS@", String.join(" ", CAPTURE_JVM_FLAGS))
+                .replace("@JAVA_FLAGS@", String.join(" ", CAPTURE_JVM_FLAGS_WITH_CACHE))
                 .replace("@FINAL@", config.finalAction().command()).replace("@FAILURE@", config.failureAction().command());
     }
 

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.jkdump.capture.Capture;
+import org.jkdump.capture.CaptureAotCache;
 import org.jkdump.capture.CaptureConfig;
 import org.jkdump.capture.InitramfsBuilder;
 import org.jkdump.capture.KernelModules;
@@ -73,8 +74,14 @@ final class CaptureCommands {
             var conf = CaptureConfig.read(config);
             var runtime = RuntimeImage.ensure(RuntimeImage.cacheDir(), out);
             var modules = InitramfsBuilder.modulesFor(conf, KernelModules.read(mods));
+            Path aot = CaptureAotCache.train(runtime, ownJar(), conf, o.resolveSibling(o.getFileName() + ".aot"));
             var r = InitramfsBuilder.build(new InitramfsBuilder.Spec(mods, busybox, runtime, ownJar(), conf, modules,
-                    java.util.Map.of(), InitramfsBuilder.captureInit(conf), comp), o);
+                    java.util.Map.of(CaptureAotCache.PATH_IN_INITRAMFS, aot), InitramfsBuilder.captureInit(conf), comp), o);
+            try {
+                java.nio.file.Files.deleteIfExists(aot);
+            } catch (java.io.IOException e) {
+                out.printf("jkdump: could not remove %s: %s%n", aot, e.getMessage());
+            }
             out.printf("wrote %s: %s (%s unpacked, %d entries)%n", r.file(), CaptureSizing.mib(r.compressedBytes()),
                     CaptureSizing.mib(r.unpackedBytes()), r.entries());
             out.printf("modules: %s%n", String.join(" ", r.modules()));
@@ -96,6 +103,9 @@ final class CaptureCommands {
         Path vmcore = Path.of("/proc/vmcore");
         @Option(names = "--target-dir", paramLabel = "DIR", description = "save under this directory instead of the configured target")
         Path targetDir;
+        @Option(names = CaptureAotCache.TRAINING_OPTION, hidden = true,
+                description = "the initramfs build's training run for the capture's AOT cache (see CaptureAotCache)")
+        boolean aotTraining;
         @Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -110,6 +120,10 @@ final class CaptureCommands {
             };
             console.println(result.statusLine());
             console.flush();
+            if (aotTraining) {
+                CaptureAotCache.preload(ownJar(), conf, CaptureCommand.class.getClassLoader(), spec.commandLine().getErr());
+                return Main.EXIT_OK;
+            }
             return result.ok() ? Main.EXIT_OK : Main.EXIT_FAILED;
         }
     }

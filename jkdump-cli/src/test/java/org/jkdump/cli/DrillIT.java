@@ -59,6 +59,11 @@ class DrillIT {
     void jkdumpCollectSavesTheSamePagesAsMakedumpfileFromTheSameVmcore() throws Exception {
         String report = drill("sysrq", "--compare-makedumpfile");
         assertThat(report).contains("collector=jkdump-collect");
+        // the capture JVM mapped the initramfs's AOT cache (trained on the host, with no machine code in it)
+        var run = Pattern.compile("run directory: (\\S+)").matcher(report);
+        assertThat(run.find()).as("run directory in:%n%s", report).isTrue();
+        assertThat(Files.readString(Path.of(run.group(1), "console.log"), StandardCharsets.ISO_8859_1))
+                .containsPattern("jkdump capture: running \\d+\\.\\d\\d s after the JVM started \\(classes from the AOT cache\\)");
         // both dumps read back with jkdump's readers, frame by frame: same frames, same bytes
         var pages = Pattern.compile("pages: +the same (\\d+) pages with the same bytes").matcher(report);
         assertThat(pages.find()).as("page comparison in:%n%s", report).isTrue();

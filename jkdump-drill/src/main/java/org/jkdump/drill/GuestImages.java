@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jkdump.capture.CaptureConfig;
+import org.jkdump.capture.CaptureAotCache;
 import org.jkdump.capture.InitramfsBuilder;
 import org.jkdump.capture.KernelModules;
 import org.jkdump.capture.LocalTarget;
@@ -79,16 +80,19 @@ final class GuestImages {
             firstModules.addAll(InitramfsBuilder.modulesFor(CaptureConfig.parse(CAPTURE_CONF, "drill jkdump.conf"), tree));
             Path images = Files.createDirectories(dir.resolve("images"));
             String captureInit = InitramfsBuilder.captureInit(conf);
-            Map<String, Path> captureExtra = Map.of();
+            // the capture's AOT cache, in both images: the first kernel's jkdump load maps it too
+            Path aot = CaptureAotCache.train(runtime, jar, conf, images.resolve("jkdump.aot"));
+            extra.put(CaptureAotCache.PATH_IN_INITRAMFS, aot);
+            var captureExtra = new LinkedHashMap<String, Path>(Map.of(CaptureAotCache.PATH_IN_INITRAMFS, aot));
             if (makedumpfile) {
-                captureExtra = MakedumpfileRun.files();
+                captureExtra.putAll(MakedumpfileRun.files());
                 captureInit = MakedumpfileRun.addTo(captureInit);
             }
             var capture = InitramfsBuilder.build(new InitramfsBuilder.Spec(kernel.modulesDir(), Path.of("/bin/busybox"), runtime, jar,
                     conf, modules, captureExtra, captureInit, InitramfsBuilder.Compression.GZIP), images.resolve("jkdump-capture.img"));
             log.printf("jkdump drill: capture initramfs %.1f MiB (%.1f MiB unpacked), modules: %s%n",
                     capture.compressedBytes() / 1048576.0, capture.unpackedBytes() / 1048576.0, String.join(" ", capture.modules()));
-            String init = Files.readString(src.resolve("init.sh")).replace("@JAVA_FLAGS@", String.join(" ", InitramfsBuilder.CAPTURE_JVM_FLAGS));
+            String init = Files.readString(src.resolve("init.sh")).replace("@JAVA_FLAGS@", String.join(" ", InitramfsBuilder.CAPTURE_JVM_FLAGS_WITH_CACHE));
             var first = InitramfsBuilder.build(new InitramfsBuilder.Spec(kernel.modulesDir(), Path.of("/bin/busybox"), runtime, jar,
                     conf, List.copyOf(firstModules), extra, init, InitramfsBuilder.Compression.GZIP), images.resolve("first-kernel.img"));
             // data disk: what jkdump load reads inside the guest

@@ -68,11 +68,22 @@ class KexecErrorsTest {
     void sizingRefusesAnInitramfsTheReservationCannotUnpack() {
         // the drill's numbers: Debian 6.1 init_size 63.6 MiB, our initramfs 26.8 MiB packed, 70.6 MiB unpacked
         var s = new CaptureSizing(192L << 20, 64L << 20, 27L << 20, 71L << 20, CaptureSizing.JVM_WORKING_SET);
-        assertThat(s.problems()).hasSize(2);
-        assertThat(s.problems().get(0)).contains("192.0 MiB", "kernel init_size 64.0 MiB", "unpacked 71.0 MiB");
-        assertThat(s.problems().get(1)).contains("unpacks to 71.0 MiB", "about 64.0 MiB");
+        assertThat(s.problems()).hasSize(3);
+        assertThat(s.problems().get(0)).contains("192.0 MiB", "cannot unpack", "kernel init_size 64.0 MiB", "unpacked 71.0 MiB");
+        assertThat(s.problems().get(1)).contains("capture needs", "unpacked files 71.0 MiB");
+        assertThat(s.problems().get(2)).contains("unpacks to 71.0 MiB", "about 64.0 MiB");
         var fits = new CaptureSizing(256L << 20, 64L << 20, 27L << 20, 71L << 20, CaptureSizing.JVM_WORKING_SET);
         assertThat(fits.problems()).isEmpty();
+    }
+
+    @Test
+    void sizingSeparatesTheImagesThatUnpackedAtCrashkernel256FromTheOneThatDidNot() {
+        // measured under QEMU, Debian 6.1 (init_size 63.6 MiB), crashkernel=256M
+        long initSize = (long) (63.6 * (1 << 20));
+        var booted = new CaptureSizing(256L << 20, initSize, (long) (28.6 * (1 << 20)), 78L << 20, CaptureSizing.JVM_WORKING_SET);
+        assertThat(booted.problems()).isEmpty();
+        var failed = new CaptureSizing(256L << 20, initSize, (long) (35.2 * (1 << 20)), (long) (90.9 * (1 << 20)), CaptureSizing.JVM_WORKING_SET);
+        assertThat(failed.problems()).singleElement().asString().contains("cannot unpack this initramfs");
     }
 
     @Test
