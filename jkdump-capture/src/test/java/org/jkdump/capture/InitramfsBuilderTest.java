@@ -146,4 +146,14 @@ class InitramfsBuilderTest {
         assertThat(InitramfsBuilder.modulesFor(conf, KernelModules.read(mods)))
                 .containsExactly("virtio_pci", "virtio_blk", "ahci", "sd_mod", "ext4", "crc32c_generic", "e1000e");
     }
+
+    @Test
+    void sshCaptureModulesAreTheNetworkDriversInsteadOfTheDisks(@TempDir Path dir) throws IOException {
+        Path mods = Files.createDirectories(dir.resolve("m"));
+        Files.writeString(mods.resolve("modules.dep"), "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko\n");
+        Files.writeString(mods.resolve("modules.builtin"), "kernel/net/packet/af_packet.ko\n");
+        var conf = CaptureConfig.parse("ssh root@10.0.2.2\nextra_modules 8021q\n", "c");
+        assertThat(InitramfsBuilder.modulesFor(conf, KernelModules.read(mods)))
+                .containsExactly("virtio_pci", "virtio_net", "e1000", "8021q");
+    }
 }
