@@ -23,6 +23,7 @@ import org.jkdump.format.JkdumpException;
  * ext4 /dev/vdb                      mount this device (ext2|ext3|ext4|xfs|btrfs) and put path inside it
  * ssh user@host[:port]               or save to path on that host over ssh (streamed, then renamed)
  * sshkey /root/.ssh/kdump_id_rsa     the private key for ssh (this is the default)
+ * sshknownhosts /root/.ssh/known_hosts   the ssh server's key, OpenSSH known_hosts (this is the default)
  * core_collector jkdump collect -l -d 31   the collector and its flags (default -l -d 31)
  * failure_action reboot|halt|poweroff|shell   after a failed capture (default reboot)
  * final_action reboot|halt|poweroff          after a successful one (default reboot)
@@ -68,7 +69,7 @@ public record CaptureConfig(String source, Target target, List<String> collector
         Path path = Path.of("/var/crash");
         Optional<String> fsType = Optional.empty(), device = Optional.empty(), pre = Optional.empty(), post = Optional.empty();
         Optional<String> ssh = Optional.empty();
-        Path sshKey = SshTarget.DEFAULT_KEY;
+        Path sshKey = SshTarget.DEFAULT_KEY, sshKnownHosts = SshTarget.DEFAULT_KNOWN_HOSTS;
         int sshLine = 0;
         List<String> flags = DEFAULT_COLLECTOR_FLAGS;
         Action failure = Action.REBOOT, fin = Action.REBOOT;
@@ -111,15 +112,16 @@ public record CaptureConfig(String source, Target target, List<String> collector
                     ssh = Optional.of(args.getFirst());
                     sshLine = no;
                 }
-                case "sshkey" -> sshKey = Path.of(script(source, no, key, args));
+                case "sshkey" -> sshKey = Path.of(absolute(source, no, key, args, "a private key file"));
+                case "sshknownhosts" -> sshKnownHosts = Path.of(absolute(source, no, key, args, "an OpenSSH known_hosts file"));
                 case "nfs", "raw" -> throw new ConfigException(source, no,
                         "the '" + key + "' target is not supported yet; use 'path DIR' (with an 'ext4 DEVICE' line for a separate disk) or 'ssh user@host'");
                 case "core_collector" -> flags = collector(source, no, args);
                 case "failure_action", "default" -> // "default" is kdump.conf's older name
                     failure = action(source, no, key, args, true);
                 case "final_action" -> fin = action(source, no, key, args, false);
-                case "kdump_pre" -> pre = Optional.of(script(source, no, key, args));
-                case "kdump_post" -> post = Optional.of(script(source, no, key, args));
+                case "kdump_pre" -> pre = Optional.of(absolute(source, no, key, args, "a script path"));
+                case "kdump_post" -> post = Optional.of(absolute(source, no, key, args, "a script path"));
                 case "extra_modules" -> {
                     if (args.isEmpty()) throw new ConfigException(source, no, "extra_modules needs at least one module name");
                     for (String m : args) {
@@ -139,9 +141,10 @@ public record CaptureConfig(String source, Target target, List<String> collector
             String[] hostPort = userHost[1].split(":", 2);
             int port = hostPort.length == 2 ? Integer.parseInt(hostPort[1]) : 22;
             if (port < 1 || port > 65535) throw new ConfigException(source, sshLine, "port " + port + " is not 1..65535");
-            target = new SshTarget(userHost[0], hostPort[0], port, sshKey, SshTarget.DEFAULT_KNOWN_HOSTS, path);
+            target = new SshTarget(userHost[0], hostPort[0], port, sshKey, sshKnownHosts, path);
         } else {
-            if (seen.containsKey("sshkey")) throw new ConfigException(source, seen.get("sshkey"), "sshkey without an 'ssh user@host' line");
+            for (String k : List.of("sshkey", "sshknownhosts"))
+                if (seen.containsKey(k)) throw new ConfigException(source, seen.get(k), k + " without an 'ssh user@host' line");
             target = new LocalTarget(fsType, device, path);
         }
         return new CaptureConfig(source, target, flags, failure, fin, pre, post, modules);
@@ -152,8 +155,8 @@ public record CaptureConfig(String source, Target target, List<String> collector
             throw new ConfigException(source, no, key + " takes exactly one argument (" + what + "), found " + args.size());
     }
 
-    private static String script(String source, int no, String key, List<String> args) {
-        one(source, no, key, args, "a script path");
+    private static String absolute(String source, int no, String key, List<String> args, String what) {
+        one(source, no, key, args, what);
         if (!args.getFirst().startsWith("/"))
             throw new ConfigException(source, no, key + " needs an absolute path, not '" + args.getFirst() + "'");
         return args.getFirst();
@@ -209,6 +212,7 @@ public record CaptureConfig(String source, Target target, List<String> collector
             case SshTarget t -> {
                 sb.append("ssh ").append(t.user()).append('@').append(t.host()).append(t.port() == 22 ? "" : ":" + t.port()).append('\n');
                 sb.append("sshkey ").append(t.key()).append('\n');
+                if (!t.knownHosts().equals(SshTarget.DEFAULT_KNOWN_HOSTS)) sb.append("sshknownhosts ").append(t.knownHosts()).append('\n');
             }
         }
         sb.append("core_collector jkdump collect ").append(String.join(" ", collectorFlags)).append('\n');

@@ -64,6 +64,17 @@ class CaptureConfigTest {
         assertThatThrownBy(() -> CaptureConfig.parse("ssh root@h\next4 /dev/vdb\n", "t")).hasMessageContaining("give either 'ssh' or a device line");
     }
 
+    @Test
+    void sshKnownHostsNamesTheServersKeyFileAndSurvivesRendering() {
+        var c = CaptureConfig.parse("ssh root@10.0.2.2:40022\nsshkey /run/drill/client_key\nsshknownhosts /run/drill/known_hosts\n", "t");
+        assertThat(c.target()).isEqualTo(new SshTarget("root", "10.0.2.2", 40022, Path.of("/run/drill/client_key"),
+                Path.of("/run/drill/known_hosts"), Path.of("/var/crash")));
+        // the capture kernel parses the rendered file: a non-default known_hosts must be in it
+        assertThat(c.render()).contains("sshknownhosts /run/drill/known_hosts\n");
+        assertThat(CaptureConfig.parse(c.render(), "rendered").target()).isEqualTo(c.target());
+        assertThat(CaptureConfig.parse("ssh root@h\n", "t").render()).doesNotContain("sshknownhosts");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "frobnicate yes|line 2: unknown directive 'frobnicate'",
@@ -79,6 +90,8 @@ class CaptureConfigTest {
             "ssh backup|line 2: ssh needs user@host or user@host:port, not 'backup'",
             "ssh root@backup:99999|line 2: port 99999 is not 1..65535",
             "sshkey /root/.ssh/id|line 2: sshkey without an 'ssh user@host' line",
+            "sshknownhosts /root/kh|line 2: sshknownhosts without an 'ssh user@host' line",
+            "sshknownhosts kh|line 2: sshknownhosts needs an absolute path, not 'kh'",
             "nfs server:/dumps|line 2: the 'nfs' target is not supported yet",
             "kdump_pre pre.sh|line 2: kdump_pre needs an absolute path, not 'pre.sh'",
             "extra_modules|line 2: extra_modules needs at least one module name",

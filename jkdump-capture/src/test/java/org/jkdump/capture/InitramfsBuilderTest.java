@@ -64,7 +64,10 @@ class InitramfsBuilderTest {
         var d = CaptureConfig.defaults();
         var conf = new CaptureConfig("t", target, d.collectorFlags(), Action.POWEROFF, Action.POWEROFF, d.kdumpPre(), d.kdumpPost(), d.extraModules());
         String init = InitramfsBuilder.captureInit(conf);
-        assertThat(init).contains("udhcpc -i $d").doesNotContain("mount -t ext4").doesNotContain("@MOUNT@");
+        assertThat(init).contains("udhcpc -i \"${n##*/}\"", "JKDUMP-CAPTURE-INIT: network up",
+                        "JKDUMP-CAPTURE-INIT: no network for ssh root@10.0.2.2:2222:/var/crash", "finish \"poweroff -f\"")
+                .doesNotContain("mount -t ext4").doesNotContainPattern("@[A-Z_]+@");
+        assertThat(init.indexOf("udhcpc -i")).isLessThan(init.indexOf("jkdump.jar capture"));
         var entries = unpack(InitramfsBuilder.build(new InitramfsBuilder.Spec(base.modulesDir(), base.busybox(), base.runtime(), base.jar(), conf,
                 List.of(), Map.of(), init, InitramfsBuilder.Compression.GZIP), dir.resolve("ssh.img")).file(), InitramfsBuilder.Compression.GZIP);
         var k = entries.get(key.toString().substring(1));
@@ -72,6 +75,39 @@ class InitramfsBuilderTest {
         assertThat(k.header().getMode() & 0777).isEqualTo(0600);
         assertThat(entries.get(known.toString().substring(1)).data()).isEqualTo(Files.readAllBytes(known));
         assertThat(new String(entries.get("etc/jkdump.conf").data(), StandardCharsets.UTF_8)).contains("ssh root@10.0.2.2:2222\n", "sshkey " + key + "\n");
+    }
+
+    @Test
+    void dhcpScriptSetsTheLeasedAddressAndTheDefaultRouteAndSaysSo(@TempDir Path dir) throws Exception {
+        String init = InitramfsBuilder.captureInit(CaptureConfig.parse("ssh root@10.0.2.2:2222\n", "t"));
+        int start = init.indexOf("<<'SCRIPT'\n") + "<<'SCRIPT'\n".length();
+        Path script = Files.writeString(dir.resolve("udhcpc.script"), init.substring(start, init.indexOf("\nSCRIPT\n", start) + 1));
+        // an ip(8) that records what it is asked to do
+        Path bin = Files.createDirectories(dir.resolve("bin")), calls = dir.resolve("ip-calls");
+        Files.writeString(bin.resolve("ip"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+        bin.resolve("ip").toFile().setExecutable(true);
+        for (String event : List.of("deconfig", "bound")) {
+            var pb = new ProcessBuilder("sh", script.toString(), event).redirectErrorStream(true);
+            pb.environment().putAll(Map.of("PATH", bin + ":" + System.getenv("PATH"), "interface", "eth0", "ip", "10.0.2.15",
+                    "mask", "24", "router", "10.0.2.2 10.0.2.3"));
+            var p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isZero();
+            if (event.equals("deconfig")) assertThat(calls).as("deconfig changes nothing").doesNotExist();
+            else assertThat(out).startsWith("JKDUMP-CAPTURE-INIT: network up eth0 10.0.2.15/24 router=10.0.2.2 uptime=");
+        }
+        assertThat(Files.readAllLines(calls)).containsExactly("addr add 10.0.2.15/24 dev eth0", "route add default via 10.0.2.2 dev eth0");
+        assertThat(init).contains("udhcpc -i \"${n##*/}\" -s /run/udhcpc.script").contains("cat > /run/udhcpc.script <<'SCRIPT'");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ext4 /dev/vdb\n", "path /var/crash\n",
+            "ssh root@10.0.2.2:2222\nsshkey /k\nsshknownhosts /kh\n"})
+    void captureInitIsShellThatParsesForEachTarget(String conf, @TempDir Path dir) throws Exception {
+        Path init = Files.writeString(dir.resolve("init"), InitramfsBuilder.captureInit(CaptureConfig.parse(conf, "t")));
+        var p = new ProcessBuilder("sh", "-n", init.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as("sh -n: %s", out).isZero();
     }
 
     @ParameterizedTest
@@ -109,5 +145,15 @@ class InitramfsBuilderTest {
         var conf = CaptureConfig.parse("ext4 /dev/vdb\nextra_modules e1000e\n", "c");
         assertThat(InitramfsBuilder.modulesFor(conf, KernelModules.read(mods)))
                 .containsExactly("virtio_pci", "virtio_blk", "ahci", "sd_mod", "ext4", "crc32c_generic", "e1000e");
+    }
+
+    @Test
+    void sshCaptureModulesAreTheNetworkDriversInsteadOfTheDisks(@TempDir Path dir) throws IOException {
+        Path mods = Files.createDirectories(dir.resolve("m"));
+        Files.writeString(mods.resolve("modules.dep"), "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko\n");
+        Files.writeString(mods.resolve("modules.builtin"), "kernel/net/packet/af_packet.ko\n");
+        var conf = CaptureConfig.parse("ssh root@10.0.2.2\nextra_modules 8021q\n", "c");
+        assertThat(InitramfsBuilder.modulesFor(conf, KernelModules.read(mods)))
+                .containsExactly("virtio_pci", "virtio_net", "e1000", "8021q");
     }
 }

@@ -13,11 +13,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "drill", mixinStandardHelpOptions = true,
         description = {"Run the whole kdump cycle on a real Debian kernel under QEMU: arm it with 'jkdump load', crash it,",
                 "let the capture kernel run 'jkdump capture', bring the dump back and report what it holds and how long each phase took.",
-                "Needs root (apt-get, kernel unpacking) and installs qemu-system-x86, busybox-static and the build tools when missing."},
+                "Needs root (apt-get, kernel unpacking) and installs qemu-system-x86, busybox-static and the build tools when missing",
+                "(and openssh-server for --target ssh)."},
         footer = {"", "Examples:",
                 "  jkdump drill --yes                         sysrq crash of Debian's 6.1 kernel, 1 GiB guest, crashkernel=256M",
                 "  jkdump drill --yes --crash oops            NULL dereference in the drill's test module (panic_on_oops=1)",
                 "  jkdump drill --kernel 6.12 --keep          another kernel; keep the disk images",
+                "  jkdump drill --yes --target ssh            the capture kernel saves over ssh (DHCP on QEMU's user network) to a",
+                "                                             private sshd the drill runs on 127.0.0.1 (host 10.0.2.2 in the guest)",
                 "Without --yes and without a terminal, missing packages are an error (nothing waits for input).",
                 "Large files go to ${JKDUMP_CACHE:-/var/cache/jkdump}: kernels, the runtime image, drill runs."})
 final class DrillCommand implements Callable<Integer> {
@@ -43,6 +46,9 @@ final class DrillCommand implements Callable<Integer> {
     /** Test of the purgatory's digest check: the drill is expected to time out with the crashed guest halted in the purgatory. */
     @Option(names = "--test-flip-kernel-byte", hidden = true)
     boolean flipKernelByte;
+    @Option(names = "--target", paramLabel = "disk|ssh", description = "where the capture kernel saves the dump: disk (default: the guest's"
+            + " second virtio disk) or ssh (the drill's own sshd on the host, into RUN/crash)")
+    String target = DrillOptions.DISK;
     @Option(names = "--out", paramLabel = "DIR", description = "run directory (default CACHE/drill/TIME-RELEASE-CRASH)")
     Path out;
     @Spec
@@ -52,7 +58,8 @@ final class DrillCommand implements Callable<Integer> {
     public Integer call() {
         var o = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        var report = Drill.run(new DrillOptions(crash, kernel, mem, crashkernel, keep, yes, timeout, Optional.ofNullable(out), classic, compareMakedumpfile, flipKernelByte),
+        var report = Drill.run(new DrillOptions(crash, kernel, mem, crashkernel, keep, yes, timeout, Optional.ofNullable(out), classic, compareMakedumpfile, flipKernelByte,
+                        target),
                 CaptureCommands.ownJar(), err);
         o.print(report.render());
         o.flush();

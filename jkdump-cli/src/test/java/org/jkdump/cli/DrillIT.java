@@ -93,6 +93,47 @@ class DrillIT {
         assertThat(console).contains("Command line: ").containsPattern("Command line: .*" + header.group(1));
     }
 
+    /**
+     * {@code --target ssh}: the capture kernel brings up QEMU's user network with DHCP and
+     * streams the dump with jkdump's ssh client to the private sshd the drill runs on the host;
+     * the dump arrives complete in the run directory, and jkdump reads it there.
+     */
+    @Test
+    void sshTargetSavesTheDumpToTheDrillsSshdOnTheHost() throws Exception {
+        String report = drill("sysrq", "--target", "ssh");
+        assertThat(report).containsPattern("PANIC: +Kernel panic - not syncing: sysrq triggered crash").contains("sysrq: Trigger a crash")
+                .contains("SIGNATURE:").contains("status=ok").contains("dmesg=ok_").contains("collector=jkdump-collect");
+        var run = Pattern.compile("run directory: (\\S+) ").matcher(report);
+        assertThat(run.find()).as("report names its run directory:%n%s", report).isTrue();
+        Path runDir = Path.of(run.group(1));
+        // the capture kernel wrote to user@10.0.2.2 (the host, seen from QEMU's user network), into RUN/crash
+        var status = Pattern.compile("dir=(\\S+)@10\\.0\\.2\\.2:(\\S+) ").matcher(report);
+        assertThat(status.find()).as("capture status line names the ssh server:%n%s", report).isTrue();
+        Path remoteDir = Path.of(status.group(2));
+        assertThat(remoteDir.getParent()).isEqualTo(runDir.resolve("crash"));
+        assertThat(report).containsPattern("TARGET: +ssh " + Pattern.quote(status.group(1)) + "@10\\.0\\.2\\.2:\\d+:" + Pattern.quote(runDir.resolve("crash").toString())
+                + ", served by the drill's sshd on 127\\.0\\.0\\.1:\\d+");
+        // the streamed (flattened) dump, complete: renamed from vmcore-incomplete, as big as the report says, and it opens
+        var dump = Pattern.compile("DUMP: +(\\S+) \\(flattened kdump-compressed, ([\\d,]+) bytes\\)").matcher(report);
+        assertThat(dump.find()).as("report names the flattened dump:%n%s", report).isTrue();
+        Path flat = Path.of(dump.group(1));
+        assertThat(flat).isEqualTo(remoteDir.resolve("vmcore.flat")).isRegularFile();
+        assertThat(Files.size(flat)).isEqualTo(Long.parseLong(dump.group(2).replace(",", "")));
+        try (var files = Files.list(remoteDir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("vmcore.flat", "vmcore-dmesg.txt");
+        }
+        try (var d = org.jkdump.format.DumpFiles.open(flat)) {
+            assertThat(d.describe().format()).isEqualTo(org.jkdump.format.DumpFormat.FLATTENED);
+            assertThat(d.memory().presentFrames().count()).isGreaterThan(10_000);
+        }
+        assertThat(Files.readString(remoteDir.resolve("vmcore-dmesg.txt"), StandardCharsets.US_ASCII))
+                .contains("Kernel panic - not syncing: sysrq triggered crash");
+        // it came over ssh: the drill's sshd logged the capture kernel's key logging in through slirp (from 127.0.0.1)
+        assertThat(Files.readString(runDir.resolve("ssh/sshd.log"))).containsPattern("Accepted publickey for \\S+ from 127\\.0\\.0\\.1 port \\d+ ssh2: ECDSA");
+        for (String phase : List.of("crash-and-capture-kernel-boot", "capture-kernel network (udhcpc)", "capture (jkdump capture)"))
+            assertThat(report).containsPattern(Pattern.quote(phase) + " +\\d+\\.\\d s");
+    }
+
     /** Runs {@code bin/jkdump drill --yes --crash CRASH [more]} as CI does and returns its report. */
     static String drill(String crash, String... more) throws Exception {
         Path out = Files.createTempFile("drill-" + crash, ".out");

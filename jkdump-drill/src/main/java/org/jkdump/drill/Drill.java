@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jkdump.capture.CaptureConfig;
 import org.jkdump.capture.CaptureResult;
+import org.jkdump.capture.SshTarget;
 import org.jkdump.capture.RuntimeImage;
 import org.jkdump.format.JkdumpException;
 
@@ -19,14 +21,16 @@ import org.jkdump.format.JkdumpException;
  * {@code jkdump drill}: the whole kdump cycle on a real Debian kernel under QEMU (TCG). The
  * host prepares the kernel, the runtime and the images; the guest's first kernel arms itself
  * with {@code jkdump load}, starts recognisable processes and crashes; the capture kernel runs
- * {@code jkdump capture} onto the second disk; the host reads the dump back out of that disk
- * image without mounting it ({@code debugfs rdump}) and reports what it holds. Each phase is
- * timed; a phase that fails stops the drill with the last console lines.
+ * {@code jkdump capture} onto the second disk, from which the host reads the dump back without
+ * mounting it ({@code debugfs rdump}) — or, with {@code --target ssh}, over QEMU's user network
+ * to a private sshd the drill runs on the host ({@link HostSshd}), straight into the run
+ * directory. The host then reports what the dump holds. Each phase is timed; a phase that
+ * fails stops the drill with the last console lines.
  */
 public final class Drill {
     static final List<String> PACKAGES = List.of("qemu-system-x86", "busybox-static", "e2fsprogs", "kmod", "gcc", "libc6-dev", "make");
-    /** Console lines that end each guest phase, in order (the drill's /init and the capture /init print them). */
-    static final Map<String, String> MARKERS = markers();
+    /** What an ssh drill needs besides: the sshd the dump goes to (and ssh-keygen, which comes with it). */
+    static final List<String> SSH_PACKAGES = List.of("openssh-server");
 
     private final DrillOptions options;
     private final PrintWriter log;
@@ -38,13 +42,18 @@ public final class Drill {
         this.log = log;
     }
 
-    private static Map<String, String> markers() {
+    /**
+     * Console lines that end each guest phase, in order (the drill's /init and the capture /init
+     * print them); with a network target the capture kernel's DHCP lease is one more.
+     */
+    static Map<String, String> markers(boolean network) {
         var m = new LinkedHashMap<String, String>();
         m.put("JKDUMP-DRILL: MODE first", "boot-first-kernel");
         m.put("JKDUMP-DRILL: SETUP-DONE", "first-kernel-setup");
         m.put("JKDUMP-DRILL: ARMED", "arm (jkdump load)");
         m.put("JKDUMP-DRILL: CRASH-NOW", "status --json, start processes");
         m.put("JKDUMP-CAPTURE-INIT: start", "crash-and-capture-kernel-boot");
+        if (network) m.put("JKDUMP-CAPTURE-INIT: network up", "capture-kernel network (udhcpc)");
         m.put(CaptureResult.STATUS_PREFIX, "capture (jkdump capture)");
         return m;
     }
@@ -66,29 +75,54 @@ public final class Drill {
     private DrillReport run(Path jar) {
         long t0 = System.nanoTime();
         Path cache = RuntimeImage.cacheDir();
-        HostPackages.ensure(PACKAGES, options.yes(), log);
+        var packages = new ArrayList<>(PACKAGES);
+        if (options.sshTarget()) packages.addAll(SSH_PACKAGES);
+        HostPackages.ensure(packages, options.yes(), log);
         String release = DebianKernel.resolve(options.kernel());
         if (!options.crash().equals("sysrq")) HostPackages.ensure(List.of("linux-headers-" + release), options.yes(), log);
         var kernel = DebianKernel.fetch(release, cache, log);
         var runtime = RuntimeImage.ensure(cache, log);
         Path dir = options.out().orElse(cache.resolve("drill").resolve(
-                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + release + "-" + options.crash()));
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + release + "-" + options.crash()
+                        + (options.sshTarget() ? "-ssh" : ""))).toAbsolutePath();
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new JkdumpException(dir + ": cannot create the run directory: " + e.getMessage(), e);
         }
         phase("prepare (packages, kernel, runtime)", "host");
+        if (!options.sshTarget()) {
+            var conf = CaptureConfig.parse(GuestImages.CAPTURE_CONF, "drill jkdump.conf");
+            return finish(t0, dir, kernel, runtime, jar, conf, "disk: ext4 on the guest's /dev/vdb, /var/crash copied out with debugfs rdump");
+        }
+        // jkdump.conf splits on white space, and the dump directory is in it
+        if (dir.toString().matches(".*\\s.*"))
+            throw new DrillException("prepare", "--target ssh saves into the run directory, which jkdump.conf cannot name with spaces: " + dir, List.of());
+        Path dumps = dir.resolve("crash");
+        try {
+            DebianKernel.deleteTree(dumps);
+        } catch (IOException e) {
+            throw new JkdumpException(dumps + ": cannot clear: " + e.getMessage(), e);
+        }
+        try (var sshd = HostSshd.start(dir.resolve("ssh"))) {
+            var conf = CaptureConfig.parse(GuestImages.sshCaptureConf(sshd.target(dumps)), "drill jkdump.conf");
+            phase("sshd (keys, 127.0.0.1:" + sshd.port() + ")", "host");
+            return finish(t0, dir, kernel, runtime, jar, conf, conf.target().describe() + ", served by " + sshd.describe());
+        }
+    }
+
+    /** Builds the images for a capture config, boots, crashes, captures and reports. */
+    private DrillReport finish(long t0, Path dir, DebianKernel kernel, Path runtime, Path jar, CaptureConfig conf, String target) {
         if (options.compareMakedumpfile()) HostPackages.ensure(List.of("makedumpfile"), options.yes(), log);
-        var images = GuestImages.build(kernel, runtime, jar, dir, options.crash(), options.memBytes(), options.compareMakedumpfile(), log);
+        var images = GuestImages.build(kernel, runtime, jar, dir, options.crash(), options.memBytes(), options.compareMakedumpfile(), conf, log);
         phase("build (guest programs, initramfs x2, disks)", "host");
-        var console = boot(kernel, images, dir);
+        var console = boot(kernel, images, dir, conf.target() instanceof SshTarget);
         String status = console.find(CaptureResult.STATUS_PREFIX).orElseThrow();
         if (!status.contains("status=ok"))
             throw new DrillException("capture", "the capture kernel reported a failed capture: " + status, console.tail(30));
         Path dumps = extract(images, dir, console);
-        phase("extract (debugfs rdump)", "host");
-        var report = DrillReport.build(options, dir, dumps, images, console);
+        phase(images.outDisk().isPresent() ? "extract (debugfs rdump)" : "extract (debugfs rdump of the samples)", "host");
+        var report = DrillReport.build(options, dir, dumps, images, console, target);
         if (options.compareMakedumpfile()) report = report.withComparison(MakedumpfileRun.compare(report.dump(), dumps, console));
         phase("report", "host");
         if (!options.keep()) {
@@ -101,22 +135,25 @@ public final class Drill {
         return report.withPhases(List.copyOf(phases), (System.nanoTime() - t0) / 1e9);
     }
 
-    private GuestConsole boot(DebianKernel kernel, GuestImages.Built images, Path dir) {
+    private GuestConsole boot(DebianKernel kernel, GuestImages.Built images, Path dir, boolean network) {
         Path consoleLog = dir.resolve("console.log");
         String cmdline = "console=ttyS0,115200 crashkernel=" + options.crashkernel() + " panic=5 jk.crash=" + options.crash()
                 + (options.classic() ? " jk.classic=1" : "") + (options.flipKernelByte() ? " jk.flip=1" : "");
-        var cmd = List.of("qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-cpu", "qemu64", "-m", options.mem(), "-smp", "2",
+        var cmd = new ArrayList<>(List.of("qemu-system-x86_64", "-machine", "pc", "-accel", "tcg", "-cpu", "qemu64", "-m", options.mem(), "-smp", "2",
                 "-kernel", kernel.vmlinuz().toString(), "-initrd", images.firstInitrd().toString(), "-append", cmdline,
-                "-drive", "file=" + images.dataDisk() + ",format=raw,if=virtio",
-                "-drive", "file=" + images.outDisk() + ",format=raw,if=virtio",
-                "-nic", "none", "-display", "none", "-serial", "file:" + consoleLog, "-monitor", "none", "-no-reboot");
+                "-drive", "file=" + images.dataDisk() + ",format=raw,if=virtio"));
+        images.outDisk().ifPresent(out -> cmd.addAll(List.of("-drive", "file=" + out + ",format=raw,if=virtio")));
+        // QEMU's user network: no forwarded ports, the guest reaches the host's 127.0.0.1 as 10.0.2.2;
+        // no option ROM, since the guest boots from -kernel and the ROM file may not be installed
+        cmd.addAll(network ? List.of("-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0,romfile=") : List.of("-nic", "none"));
+        cmd.addAll(List.of("-display", "none", "-serial", "file:" + consoleLog, "-monitor", "none", "-no-reboot"));
         try {
             Files.writeString(dir.resolve("qemu-command.txt"), String.join(" ", cmd) + "\n");
             Files.deleteIfExists(consoleLog);
             var qemu = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.out").toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             var console = new GuestConsole(consoleLog);
-            var pending = new ArrayList<>(MARKERS.entrySet());
+            var pending = new ArrayList<>(markers(network).entrySet());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
             try {
                 while (true) {
@@ -160,18 +197,22 @@ public final class Drill {
         }
     }
 
-    /** Copies /var/crash from the output disk and the recorded samples from the data disk, without mounting either. */
+    /**
+     * Copies the recorded samples from the data disk and /var/crash from the output disk, without
+     * mounting either; an ssh capture has already put its dump directory into RUN/crash.
+     */
     private Path extract(GuestImages.Built images, Path dir, GuestConsole console) {
         Path dumps = dir.resolve("crash");
         try {
-            DebianKernel.deleteTree(dumps);
+            if (images.outDisk().isPresent()) DebianKernel.deleteTree(dumps);
             DebianKernel.deleteTree(dir.resolve("samples"));
         } catch (IOException e) {
             throw new JkdumpException(dumps + ": cannot clear: " + e.getMessage(), e);
         }
-        HostProcess.check("extract", List.of("debugfs", "-R", "rdump /var/crash " + dir, images.outDisk().toString()), null);
+        images.outDisk().ifPresent(out -> HostProcess.check("extract", List.of("debugfs", "-R", "rdump /var/crash " + dir, out.toString()), null));
         HostProcess.check("extract", List.of("debugfs", "-R", "rdump /samples " + dir, images.dataDisk().toString()), null);
-        if (!Files.isDirectory(dumps)) throw new DrillException("extract", "no /var/crash on the output disk", console.tail(20));
+        if (!Files.isDirectory(dumps))
+            throw new DrillException("extract", images.outDisk().isPresent() ? "no /var/crash on the output disk" : "the capture left no " + dumps, console.tail(20));
         return dumps;
     }
 }

@@ -19,14 +19,18 @@ import org.jkdump.format.JkdumpException;
  * @param classic     arm with {@code jkdump load --classic} (kexec_load, our own core header and purgatory)
  * @param flipKernelByte test of the purgatory's digest check: with classic, flip a byte of the loaded kernel
  *                    segment after the digest is taken (the capture kernel must then not boot)
+ * @param target      where the capture kernel saves the dump: "disk" (the guest's second virtio disk) or
+ *                    "ssh" (an sshd the drill starts on the host, reached over QEMU's user network)
  */
 public record DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
                            int timeoutSeconds, Optional<Path> out, boolean classic, boolean compareMakedumpfile,
-                           boolean flipKernelByte) {
-    /** A drill armed through kexec_file_load, without the makedumpfile comparison. */
+                           boolean flipKernelByte, String target) {
+    public static final String DISK = "disk", SSH = "ssh";
+
+    /** A drill armed through kexec_file_load, saving to the disk, without the makedumpfile comparison. */
     public DrillOptions(String crash, String kernel, String mem, String crashkernel, boolean keep, boolean yes,
                         int timeoutSeconds, Optional<Path> out) {
-        this(crash, kernel, mem, crashkernel, keep, yes, timeoutSeconds, out, false, false, false);
+        this(crash, kernel, mem, crashkernel, keep, yes, timeoutSeconds, out, false, false, false, DISK);
     }
 
     public DrillOptions {
@@ -35,6 +39,15 @@ public record DrillOptions(String crash, String kernel, String mem, String crash
         bytes(mem, "--mem");
         bytes(crashkernel, "--crashkernel");
         if (flipKernelByte && !classic) throw new JkdumpException("flipping a kernel byte tests the classic purgatory: it needs --classic");
+        if (!target.equals(DISK) && !target.equals(SSH)) throw new JkdumpException("--target must be disk or ssh, not '" + target + "'");
+        // makedumpfile's dump goes next to jkdump's on the output disk, which an ssh drill has not
+        if (compareMakedumpfile && target.equals(SSH))
+            throw new JkdumpException("--compare-makedumpfile saves makedumpfile's dump on the guest's output disk: it needs --target disk");
+    }
+
+    /** Whether the capture saves over ssh to the drill's host-side sshd. */
+    public boolean sshTarget() {
+        return target.equals(SSH);
     }
 
     public long memBytes() {

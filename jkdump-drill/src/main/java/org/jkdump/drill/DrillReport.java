@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import org.jkdump.capture.Capture;
+import org.jkdump.capture.JkdumpCollect;
 import org.jkdump.crash.Analyzer;
 import org.jkdump.crash.Session;
 import org.jkdump.format.DumpFiles;
@@ -23,11 +25,12 @@ import org.jkdump.kernel.helpers.Tasks;
  * as the dump's task list shows them (the console only says which pids to look for), the
  * capture's status line, the initramfs sizes, the time of each phase and where the dump is.
  *
+ * @param target     where the capture saved the dump and how it came back to the host
  * @param analysis   {@code jkdump analyze}'s text report of the dump
  * @param crashLines the dump's log lines that name the crash (sysrq, oops, BUG, RIP, panic)
  * @param userTasks  the dump's user-space tasks (with an mm), as "PID PPID ST COMM"
  */
-public record DrillReport(Path runDir, Path dump, long dumpBytes, String format, Optional<Path> dmesgFile, String crashType,
+public record DrillReport(Path runDir, String target, Path dump, long dumpBytes, String format, Optional<Path> dmesgFile, String crashType,
                           String analysis, List<String> crashLines, List<GuestProcess> processes, List<String> userTasks,
                           String captureStatus, long captureInitramfsBytes, long captureUnpackedBytes,
                           List<Phase> phases, double totalSeconds, Optional<MakedumpfileRun.Comparison> makedumpfile) {
@@ -52,18 +55,20 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
     private static final Pattern PROCESS = Pattern.compile("JKDUMP-DRILL: PROCESS (\\S+) pid=(\\d+)(?: args=(\\S+))?");
 
     DrillReport withPhases(List<Phase> p, double total) {
-        return new DrillReport(runDir, dump, dumpBytes, format, dmesgFile, crashType, analysis, crashLines, processes, userTasks,
+        return new DrillReport(runDir, target, dump, dumpBytes, format, dmesgFile, crashType, analysis, crashLines, processes, userTasks,
                 captureStatus, captureInitramfsBytes, captureUnpackedBytes, p, total, makedumpfile);
     }
 
     DrillReport withComparison(MakedumpfileRun.Comparison c) {
-        return new DrillReport(runDir, dump, dumpBytes, format, dmesgFile, crashType, analysis, crashLines, processes, userTasks,
+        return new DrillReport(runDir, target, dump, dumpBytes, format, dmesgFile, crashType, analysis, crashLines, processes, userTasks,
                 captureStatus, captureInitramfsBytes, captureUnpackedBytes, phases, totalSeconds, Optional.of(c));
     }
 
-    static DrillReport build(DrillOptions options, Path runDir, Path dumps, GuestImages.Built images, GuestConsole console) {
-        Path vmcore = find(dumps, "vmcore").orElseThrow(() -> new DrillException("report", "no complete 'vmcore' under " + dumps
-                + " (a vmcore-incomplete means the capture was cut short)", console.tail(20)));
+    static DrillReport build(DrillOptions options, Path runDir, Path dumps, GuestImages.Built images, GuestConsole console, String target) {
+        // a local capture writes the seekable file, an ssh one the flattened stream (JkdumpCollect.streamedName)
+        Path vmcore = find(dumps, Capture.COMPLETE).or(() -> find(dumps, new JkdumpCollect().streamedName()))
+                .orElseThrow(() -> new DrillException("report", "no complete 'vmcore' or 'vmcore.flat' under " + dumps
+                        + " (a vmcore-incomplete means the capture was cut short)", console.tail(20)));
         var dmesg = find(dumps, "vmcore-dmesg.txt");
         try (var session = new Session(DumpFiles.open(vmcore))) {
             String format = session.dump().describe().format().text();
@@ -89,7 +94,7 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
             }
             var userTasks = tasks.stream().filter(t -> !t.kernelThread())
                     .map(t -> String.format("%5d %5d %-2s %s", t.pid(), t.ppid(), Tasks.stateLetters(t.state()), t.comm())).toList();
-            return new DrillReport(runDir, vmcore, Files.size(vmcore), format, dmesg, options.crash(), sw.toString(), crashLines,
+            return new DrillReport(runDir, target, vmcore, Files.size(vmcore), format, dmesg, options.crash(), sw.toString(), crashLines,
                     processes, userTasks, console.find("JKDUMP-CAPTURE:").orElse(""), images.capture().compressedBytes(),
                     images.capture().unpackedBytes(), List.of(), 0, Optional.empty());
         } catch (IOException e) {
@@ -136,6 +141,7 @@ public record DrillReport(Path runDir, Path dump, long dumpBytes, String format,
         var sb = new StringBuilder();
         sb.append("jkdump drill report: --crash ").append(crashType).append('\n');
         sb.append("=".repeat(40)).append('\n');
+        sb.append(String.format("%-10s %s%n", "TARGET:", target));
         sb.append(String.format("%-10s %s (%s, %,d bytes)%n", "DUMP:", dump, format, dumpBytes));
         sb.append(String.format("%-10s %s%n", "DMESG:", dmesgFile.map(Path::toString).orElse("(no vmcore-dmesg.txt saved)")));
         sb.append(String.format("%-10s %s%n", "CAPTURE:", captureStatus));

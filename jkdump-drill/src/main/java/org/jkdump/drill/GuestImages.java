@@ -9,19 +9,23 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jkdump.capture.CaptureConfig;
 import org.jkdump.capture.CaptureAotCache;
 import org.jkdump.capture.InitramfsBuilder;
 import org.jkdump.capture.KernelModules;
+import org.jkdump.capture.LocalTarget;
+import org.jkdump.capture.SshTarget;
 import org.jkdump.format.JkdumpException;
 
 /**
  * What the guest boots from, built in the run directory: the guest programs (drill-marker with
  * gcc -static; the jkdrill module against linux-headers-RELEASE), the capture initramfs (the
- * product, exactly as {@code jkdump initramfs} builds it, for a config that saves to /dev/vdb),
- * the first kernel's initramfs (the same contents plus the drill's /init and programs), the
- * data disk (vda: the capture kernel and initramfs for {@code jkdump load}) and the empty
- * output disk (vdb) the capture writes to.
+ * product, exactly as {@code jkdump initramfs} builds it, for a config that saves to /dev/vdb
+ * or over ssh to the drill's sshd), the first kernel's initramfs (the same contents plus the
+ * drill's /init and programs), the data disk (vda: the capture kernel and initramfs for
+ * {@code jkdump load}) and, for the disk target, the empty output disk (vdb) the capture
+ * writes to.
  */
 final class GuestImages {
     /** The capture configuration of every drill: the second virtio disk, then power off either way. */
@@ -34,13 +38,29 @@ final class GuestImages {
             failure_action poweroff
             """;
 
-    record Built(Path firstInitrd, InitramfsBuilder.Result capture, InitramfsBuilder.Result first, Path dataDisk, Path outDisk) {
+    /** The capture configuration of an ssh drill: the drill's sshd, seen from the guest as 10.0.2.2, then power off either way. */
+    static String sshCaptureConf(SshTarget t) {
+        return String.join("\n",
+                "# jkdump drill: save over ssh to the sshd the drill runs on the host (QEMU's user network: the host is " + t.host() + ")",
+                "ssh " + t.user() + "@" + t.host() + ":" + t.port(),
+                "sshkey " + t.key(),
+                "sshknownhosts " + t.knownHosts(),
+                "path " + t.path(),
+                "core_collector jkdump collect -l -d 31",
+                "final_action poweroff",
+                "failure_action poweroff",
+                "");
+    }
+
+    /** @param outDisk the output disk, for a capture config that saves to /dev/vdb */
+    record Built(Path firstInitrd, InitramfsBuilder.Result capture, InitramfsBuilder.Result first, Path dataDisk, Optional<Path> outDisk) {
     }
 
     private GuestImages() {
     }
 
-    static Built build(DebianKernel kernel, Path runtime, Path jar, Path dir, String crash, long memBytes, boolean makedumpfile, PrintWriter log) {
+    static Built build(DebianKernel kernel, Path runtime, Path jar, Path dir, String crash, long memBytes, boolean makedumpfile,
+                       CaptureConfig conf, PrintWriter log) {
         try {
             Path src = Files.createDirectories(dir.resolve("guest-src"));
             for (String f : List.of("drill-marker.c", "jkdrill.c", "Kbuild", "init.sh")) copyResource("guest/" + f, src.resolve(f));
@@ -53,9 +73,11 @@ final class GuestImages {
                 HostProcess.check("build", List.of("make", "-s", "-C", headers.toString(), "M=" + src, "modules"), null);
                 extra.put("lib/jkdump/jkdrill.ko", src.resolve("jkdrill.ko"));
             }
-            var conf = CaptureConfig.parse(CAPTURE_CONF, "drill jkdump.conf");
             var tree = KernelModules.read(kernel.modulesDir());
             List<String> modules = InitramfsBuilder.modulesFor(conf, tree);
+            // the first kernel mounts the ext4 data disk whatever the capture's target: the disk config's modules too
+            var firstModules = new java.util.LinkedHashSet<>(modules);
+            firstModules.addAll(InitramfsBuilder.modulesFor(CaptureConfig.parse(CAPTURE_CONF, "drill jkdump.conf"), tree));
             Path images = Files.createDirectories(dir.resolve("images"));
             String captureInit = InitramfsBuilder.captureInit(conf);
             // the capture's AOT cache, in both images: the first kernel's jkdump load maps it too
@@ -72,7 +94,7 @@ final class GuestImages {
                     capture.compressedBytes() / 1048576.0, capture.unpackedBytes() / 1048576.0, String.join(" ", capture.modules()));
             String init = Files.readString(src.resolve("init.sh")).replace("@JAVA_FLAGS@", String.join(" ", InitramfsBuilder.CAPTURE_JVM_FLAGS_WITH_CACHE));
             var first = InitramfsBuilder.build(new InitramfsBuilder.Spec(kernel.modulesDir(), Path.of("/bin/busybox"), runtime, jar,
-                    conf, modules, extra, init, InitramfsBuilder.Compression.GZIP), images.resolve("first-kernel.img"));
+                    conf, List.copyOf(firstModules), extra, init, InitramfsBuilder.Compression.GZIP), images.resolve("first-kernel.img"));
             // data disk: what jkdump load reads inside the guest
             Path dataRoot = Files.createDirectories(images.resolve("data-root/boot"));
             Files.copy(kernel.vmlinuz(), dataRoot.resolve("vmlinuz"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -82,12 +104,13 @@ final class GuestImages {
             sparse(data, dataMib << 20);
             HostProcess.check("build", List.of("mkfs.ext4", "-q", "-F", "-L", "jkdata", "-O", "^has_journal", "-d",
                     images.resolve("data-root").toString(), data.toString()), null);
+            if (!(conf.target() instanceof LocalTarget)) return new Built(first.file(), capture, first, data, Optional.empty());
             // output disk: room for the whole ELF of /proc/vmcore (memory minus the reservation) and more
             Path out = images.resolve("out.img");
             sparse(out, memBytes + (512L << 20));
             HostProcess.check("build", List.of("mkfs.ext4", "-q", "-F", "-L", "jkout", "-O", "^has_journal", "-E", "lazy_itable_init=0",
                     out.toString()), null);
-            return new Built(first.file(), capture, first, data, out);
+            return new Built(first.file(), capture, first, data, Optional.of(out));
         } catch (IOException e) {
             throw new JkdumpException(dir + ": cannot build the guest images: " + e.getMessage(), e);
         }

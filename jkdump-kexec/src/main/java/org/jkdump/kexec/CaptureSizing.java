@@ -19,7 +19,9 @@ import java.util.List;
  * with Debian's 6.1 (init_size 63.6 MiB), 1 GiB guest, crashkernel=256M: a 28.6 MiB initramfs of
  * 78.0 MiB unpacked boots and captures (95 MB free when the capture starts); one of 35.2 MiB
  * and 90.9 MiB stops with "Initramfs unpacking failed: write error" (the kernel reported 104.5
- * MiB available at boot with that initrd held). At 192M a 58 MB initramfs could not unpack.
+ * MiB available at boot with that initrd held), and so does one of 39.4 MiB and 80.4 MiB (an ssh
+ * target's, with the AOT cache); 38.8 MiB with 76.8 MiB and 38.5 MiB with 76.9 MiB boot and
+ * capture. At 192M a 58 MB initramfs could not unpack.
  *
  * @param unpacked bytes of the files in the initramfs; -1 when unknown
  */
@@ -29,9 +31,10 @@ public record CaptureSizing(long reservation, long kernelInitSize, long initrdSi
     /**
      * What the kernel holds besides init_size until the initramfs is unpacked: 53 MiB at boot
      * in the failed run above, and more than the 14 MiB that were then left were needed while
-     * unpacking; 72 MiB puts the working image inside and the failed one outside.
+     * unpacking. The images above put it between 72.6 MiB (the 39.4 + 80.4 MiB one failed) and
+     * 76.8 MiB (the 38.8 + 76.8 MiB one worked); 74 MiB is in the middle.
      */
-    public static final long UNPACK_ALLOWANCE = 72L << 20;
+    public static final long UNPACK_ALLOWANCE = 74L << 20;
     /** The capture kernel's own allocations once it runs (page tables, slab, device buffers). */
     public static final long KERNEL_ALLOWANCE = 24L << 20;
 

@@ -16,7 +16,8 @@ arg() { for a in $(cat /proc/cmdline); do case "$a" in "$1="*) echo "${a#*=}"; r
 say "MODE first uptime=$(up) kernel=$(uname -r)"
 [ -e /proc/vmcore ] && fail "/proc/vmcore exists: this kernel was booted as a capture kernel"
 for m in $(cat /lib/jkdump/modules.order); do insmod "/lib/jkdump/modules/$m" || say "insmod $m failed"; done
-for i in $(seq 1 50); do [ -b /dev/vdb ] && break; sleep 0.2; done
+# the data disk; an ssh drill has no output disk (vdb)
+for i in $(seq 1 50); do [ -b /dev/vda ] && break; sleep 0.2; done
 mount -t ext4 /dev/vda /data || fail "cannot mount the data disk /dev/vda"
 # small per-cpu free lists: pages freed before the crash return to the buddy allocator
 echo 1000000 > /proc/sys/vm/percpu_pagelist_high_fraction 2>/dev/null
