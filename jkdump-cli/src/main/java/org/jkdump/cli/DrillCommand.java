@@ -11,8 +11,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code jkdump drill}: the whole kdump cycle on a Debian kernel under QEMU, with a report. */
 @Command(name = "drill", mixinStandardHelpOptions = true,
-        description = {"Run the whole kdump cycle on a real Debian kernel under QEMU: arm it with 'jkdump load', crash it,",
-                "let the capture kernel run 'jkdump capture', bring the dump back and report what it holds and how long each phase took.",
+        description = {"Run the whole kdump cycle on a real Debian kernel under QEMU and report on it.",
+                "Arms the guest with 'jkdump load', crashes it, lets the capture kernel run 'jkdump capture', brings the dump back",
+                "and reports what it holds and how long each phase took.",
                 "Needs root (apt-get, kernel unpacking) and installs qemu-system-x86, busybox-static and the build tools when missing",
                 "(and openssh-server for --target ssh)."},
         footer = {"", "Examples:",
