@@ -102,9 +102,11 @@ public record DrillReport(Path runDir, String target, Path dump, long dumpBytes,
         }
     }
 
+    /** jkdump's file of that name under {@code dir}; never makedumpfile's (--compare-makedumpfile saves beside it). */
     private static Optional<Path> find(Path dir, String name) {
+        Path makedumpfiles = dir.resolve(MakedumpfileRun.DIR);
         try (var s = Files.walk(dir)) {
-            return s.filter(p -> p.getFileName().toString().equals(name)).findFirst();
+            return s.filter(p -> p.getFileName().toString().equals(name) && !p.startsWith(makedumpfiles)).findFirst();
         } catch (IOException e) {
             throw new JkdumpException(dir + ": cannot list: " + e.getMessage(), e);
         }
