@@ -11,7 +11,10 @@ import org.jkdump.crash.CrashFormat;
 import org.jkdump.format.CpuState;
 import org.jkdump.format.DumpDescription;
 import org.jkdump.format.DumpFiles;
+import org.jkdump.format.JkdumpException;
 import org.jkdump.format.MemoryRange;
+import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.helpers.MemInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -75,9 +78,8 @@ final class InfoCommand implements Callable<Integer> {
             var description = dump.describe();
             long excluded = description.ranges().stream().mapToLong(MemoryRange::excludedPages).sum();
             var crashTime = vi.map(v -> v.crashTime()).filter(t -> t.isPresent()).map(t -> t.getAsLong());
-            // crash's MEMORY line rounds the span of physical memory the same way
             var info = new DumpInfo(description, "x86_64", "little-endian", mem.pageSize(), mem.presentCount(), excluded,
-                    CrashFormat.memorySize(mem.maxPfn(), mem.pageSize()), cpus,
+                    memorySize(dump), cpus,
                     vi.flatMap(v -> v.osRelease()).orElse(null), vi.flatMap(v -> v.buildId()).orElse(null),
                     crashTime.map(t -> Instant.ofEpochSecond(t).toString()).orElse(null),
                     crashTime.map(CrashFormat::ctime).orElse(null),
@@ -86,6 +88,23 @@ final class InfoCommand implements Callable<Integer> {
             else printText(out, info);
         }
         return Main.EXIT_OK;
+    }
+
+    /**
+     * The machine's memory as crash's sys prints it: the kernel's present pages of all nodes.
+     * Not the span of the dump's physical addresses, which on a QEMU dump reaches the BIOS ROM
+     * below 4 GiB whatever the guest's memory. Without a readable kernel (no VMCOREINFO, or
+     * its structures not saved) the span it is, and the line says so.
+     */
+    static String memorySize(org.jkdump.format.DumpFile dump) {
+        var mem = dump.memory();
+        try {
+            if (dump.vmcoreinfo().isPresent())
+                return CrashFormat.memorySize(MemInfo.presentPages(Kernel.open(dump)), mem.pageSize());
+        } catch (JkdumpException e) {
+            // the span below
+        }
+        return CrashFormat.memorySize(mem.maxPfn(), mem.pageSize()) + " (span of the physical addresses)";
     }
 
     /** Reads every present page; a lost page is counted, a corrupt one fails the command. */

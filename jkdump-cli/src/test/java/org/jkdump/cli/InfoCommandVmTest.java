@@ -1,0 +1,31 @@
+package org.jkdump.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.util.regex.Pattern;
+import org.jkdump.format.VmRuns;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code jkdump info} on QEMU's own dumps: their physical ranges reach the BIOS ROM below
+ * 4 GiB whatever the guest's memory, so the memory size must come from the kernel (its nodes'
+ * present pages, as crash's sys counts), not from the span of the addresses.
+ */
+@Tag("vm")
+class InfoCommandVmTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"qemu-dump.elf", "qemu-dump.kdump-zlib"})
+    void memorySizeOfAQemuDumpIsTheGuestsMemory(String file) throws Exception {
+        var run = VmRuns.dir("qmp");
+        var mem = Pattern.compile("\\bmem=(\\d+)G\\b").matcher(Files.readString(run.resolve("run-info.txt")));
+        assertThat(mem.find()).as("run-info.txt names the guest's memory").isTrue();
+        var r = CliRun.of("info", "--json", run.resolve("qmp").resolve(file).toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        var info = new ObjectMapper().readTree(r.out());
+        assertThat(info.get("memorySize").asText()).isEqualTo(mem.group(1) + " GB");
+    }
+}
