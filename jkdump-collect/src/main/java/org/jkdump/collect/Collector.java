@@ -80,6 +80,7 @@ public final class Collector {
     static final long RELEASE_EVERY = (1 << 12) - 1;
 
     private final DumpFile input;
+    private final CollectInput source;
     private final Runnable release;
     private final Options options;
     private final Function<Path, DumpSink> sinks;
@@ -100,6 +101,7 @@ public final class Collector {
 
     private Collector(CollectInput input, Options options, Function<Path, DumpSink> sinks, PrintWriter err) {
         this.input = input.dump();
+        this.source = input;
         this.release = input::release;
         this.options = options;
         this.sinks = sinks;
@@ -163,7 +165,8 @@ public final class Collector {
         var progress = Progress.forTerminal(err, kept);
         long bytes = 0;
         String name;
-        try (var pipeline = new PagePipeline(mem, options.codec(), options.threads(), inFlight, progress, release)) {
+        try (var pipeline = new PagePipeline(mem, MappedPages.of(source), options.codec(), options.threads(), inFlight,
+                progress, source::release)) {
             switch (output) {
                 case Output.ToFile f -> {
                     bytes = writeFile(f.path(), plan, pipeline, level, counts, -1, -1, elf);

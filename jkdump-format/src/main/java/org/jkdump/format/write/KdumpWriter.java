@@ -226,18 +226,33 @@ public final class KdumpWriter implements DumpWriter {
 
     /** Writes a page another thread's {@link PageEncoder} prepared; pages must still come in frame order. */
     public void writeCompressed(CompressedPage page) {
+        writeEncoded(page.pfn(), page.codec(), page.data(), 0, page.length(), page.zero());
+    }
+
+    /**
+     * Writes frame {@code pfn} stored as {@code b[off, off+len)} in {@code codec}
+     * ({@link PageCodec#NONE}: the raw page), or as a page of zeros when {@code zero} (then
+     * {@code b} is not read); frames must come in order. For pipelines that keep encoded pages
+     * back to back in buffers of their own.
+     */
+    public void writeEncoded(long pfn, PageCodec codec, byte[] b, int off, int len, boolean zero) {
         if (done) throw new IllegalStateException(sink.name() + ": the dump is already finished");
-        if (page.pfn() != next)
+        if (pfn != next)
             throw new IllegalArgumentException(String.format("frame 0x%x written out of order: the next kept frame is %s",
-                    page.pfn(), next < 0 ? "none (all written)" : "0x" + Long.toHexString(next)));
+                    pfn, next < 0 ? "none (all written)" : "0x" + Long.toHexString(next)));
+        if (!zero && (len <= 0 || len > pageSize || off < 0 || off + len > b.length))
+            throw new IllegalArgumentException("frame 0x" + Long.toHexString(pfn) + ": " + len + " bytes at " + off + " of " + b.length);
         PageDescriptor pd;
-        if (page.zero() && zeroPage != null) {
+        if (zero && zeroPage != null) {
             pd = zeroPage;
         } else {
-            byte[] bytes = page.zero() ? new byte[pageSize] : page.data();
-            int len = page.zero() ? pageSize : page.length();
-            pd = new PageDescriptor(dataFileOffset + dataFill, len, page.zero() ? 0 : page.codec().flag(), 0);
-            appendData(bytes, len);
+            if (zero) {
+                b = new byte[pageSize];
+                off = 0;
+                len = pageSize;
+            }
+            pd = new PageDescriptor(dataFileOffset + dataFill, len, zero ? 0 : codec.flag(), 0);
+            appendData(b, off, len);
         }
         if (descFill == descriptors.length) flushDescriptors();
         pd.encode(descriptors, descFill);
@@ -247,9 +262,9 @@ public final class KdumpWriter implements DumpWriter {
         if (next >= end) next = -1;
     }
 
-    private void appendData(byte[] b, int len) {
+    private void appendData(byte[] b, int off, int len) {
         if (dataFill + len > data.length) flushData();
-        System.arraycopy(b, 0, data, dataFill, len);
+        System.arraycopy(b, off, data, dataFill, len);
         dataFill += len;
     }
 

@@ -1,0 +1,98 @@
+package org.jkdump.collect;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Optional;
+import org.jkdump.format.PageCodec;
+import org.jkdump.format.write.PageEncoder;
+
+/**
+ * One compressing thread's page encoder, writing each encoded page into a buffer of the
+ * caller's: the zero-page test, the codec (LZO through the system's liblzo2 when it is there,
+ * like makedumpfile; zlib through java.util.zip after the {@link RandomPage} test; the rest
+ * through the formats layer's {@link PageEncoder}), and the raw page when compressing does not
+ * make it smaller. Not thread-safe.
+ */
+final class PageCompressor {
+    /** {@link #encode} result of a page of zeros. */
+    static final int ZERO = -1;
+    /** LZO outputs at most this long are checked for a zero page (LZO makes ~20 bytes of one). */
+    private static final int SHORT_OUTPUT = 64;
+
+    private final PageCodec codec;
+    private final int pageSize;
+    private final Optional<NativeLzo> lzo;
+    private final PageEncoder encoder;
+    private final RandomPage random = new RandomPage();
+    private final byte[] page;
+    private final MemorySegment zeros;
+    private PageCodec last = PageCodec.NONE;
+
+    PageCompressor(PageCodec codec, int pageSize) {
+        this.codec = codec;
+        this.pageSize = pageSize;
+        this.lzo = codec == PageCodec.LZO ? NativeLzo.load() : Optional.empty();
+        this.encoder = new PageEncoder(codec, pageSize);
+        this.page = new byte[pageSize];
+        this.zeros = Arena.ofAuto().allocate(pageSize);
+        lzo.ifPresent(l -> {
+            var out = new byte[room(codec, pageSize)];
+            if (l.compress(zeros, out, 0) > SHORT_OUTPUT) throw new IllegalStateException("liblzo2 makes a long zero page");
+        });
+    }
+
+    /** Bytes of room {@link #encode} needs at its output position. */
+    static int room(PageCodec codec, int pageSize) {
+        int r = Math.max(pageSize, new PageEncoder(codec, pageSize).maxCompressedLength());
+        return codec == PageCodec.LZO ? Math.max(r, NativeLzo.maxCompressedLength(pageSize)) : r;
+    }
+
+    /** The codec of the last page encoded ({@link PageCodec#NONE}: stored raw, or zero). */
+    PageCodec codec() {
+        return last;
+    }
+
+    /**
+     * Encodes the page {@code src} (its own segment, mapped or not) into {@code out[at ..]},
+     * which has {@link #room} bytes; returns the bytes written, or {@link #ZERO} for a page of
+     * zeros (nothing written).
+     */
+    int encode(MemorySegment src, byte[] out, int at) {
+        if (lzo.isPresent()) {
+            int n = lzo.get().compress(src, out, at);
+            if (n <= SHORT_OUTPUT && src.mismatch(zeros) < 0) {
+                last = PageCodec.NONE;
+                return ZERO;
+            }
+            if (n < pageSize) {
+                last = PageCodec.LZO;
+                return n;
+            }
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, 0, out, at, pageSize);
+            last = PageCodec.NONE;
+            return pageSize;
+        }
+        MemorySegment.copy(src, ValueLayout.JAVA_BYTE, 0, page, 0, pageSize);
+        return encode(page, 0, out, at);
+    }
+
+    /** {@link #encode(MemorySegment, byte[], int)} of {@code b[off, off+pageSize)}. */
+    int encode(byte[] b, int off, byte[] out, int at) {
+        if (lzo.isPresent()) return encode(MemorySegment.ofArray(b).asSlice(off, pageSize), out, at);
+        if (ZeroPage.test(b, off, pageSize)) {
+            last = PageCodec.NONE;
+            return ZERO;
+        }
+        // stored raw without trying: zlib would not have made it smaller
+        int n = (codec == PageCodec.ZLIB || codec == PageCodec.ZSTD) && random.test(b, off, pageSize) ? -1
+                : encoder.compressInto(b, off, out, at);
+        if (n > 0) {
+            last = codec;
+            return n;
+        }
+        System.arraycopy(b, off, out, at, pageSize);
+        last = PageCodec.NONE;
+        return pageSize;
+    }
+}
