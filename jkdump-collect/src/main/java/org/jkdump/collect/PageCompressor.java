@@ -84,9 +84,9 @@ final class PageCompressor {
             last = PageCodec.NONE;
             return ZERO;
         }
-        // stored raw without trying: zlib would not have made it smaller
-        int n = (codec == PageCodec.ZLIB || codec == PageCodec.ZSTD) && random.test(b, off, pageSize) ? -1
-                : encoder.compressInto(b, off, out, at);
+        // stored raw without trying when zlib provably would not make it smaller (the proof is
+        // deflate's: other codecs always try)
+        int n = codec == PageCodec.ZLIB && random.test(b, off, pageSize) ? -1 : encoder.compressInto(b, off, out, at);
         if (n > 0) {
             last = codec;
             return n;
