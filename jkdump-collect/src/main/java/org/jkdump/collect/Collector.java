@@ -198,6 +198,13 @@ public final class Collector {
 
     private long writeFile(Path path, DumpPlan plan, PagePipeline pipeline, DumpLevel level, ExcludedPages counts,
                            long splitStart, long splitEnd, boolean elf) {
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            // a device or pipe (/dev/null, a disk): written in place, as makedumpfile does;
+            // renaming NAME.incomplete over it would replace the device node with a file
+            var sink = new CountingSink(sinks.apply(path));
+            write(sink, plan, pipeline, level, counts, splitStart, splitEnd, elf);
+            return sink.bytes();
+        }
         var tmp = incompletePath(path);
         var sink = new CountingSink(sinks.apply(tmp));
         write(sink, plan, pipeline, level, counts, splitStart, splitEnd, elf);

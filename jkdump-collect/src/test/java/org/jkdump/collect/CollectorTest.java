@@ -157,6 +157,34 @@ class CollectorTest {
     }
 
     @Test
+    void aDeviceAsOutputIsWrittenInPlaceNotReplacedByARenamedFile() {
+        var dev = Path.of("/dev/null");
+        var opened = new java.util.ArrayList<Path>();
+        var written = new long[1];
+        java.util.function.Function<Path, DumpSink> sinks = p -> {
+            opened.add(p);
+            return new DumpSink() {  // records, never touches the file system
+                public String name() {
+                    return p.toString();
+                }
+
+                public void write(long offset, byte[] b, int off, int len) {
+                    written[0] += len;
+                }
+
+                public void close() {
+                }
+            };
+        };
+        try (var in = DumpFiles.open(Fixtures.sysrq("vmcore.kdump-lzo"))) {
+            new Collector(in, options(31, PageCodec.LZO, Collector.Format.KDUMP, 2), sinks, QUIET).collect(new Collector.Output.ToFile(dev));
+        }
+        assertThat(opened).containsExactly(dev);
+        assertThat(written[0]).isGreaterThan(20_000_000L);
+        assertThat(Files.isRegularFile(dev)).isFalse();
+    }
+
+    @Test
     void aWriteErrorMidDumpLeavesAnIncompleteFileMarkedSoAndNamedSo() {
         var out = tmp.resolve("vmcore");
         var failing = failingAfter(4 << 20, "Input/output error");
