@@ -38,7 +38,7 @@ final class RandomPage {
     /** Largest page the one-block argument holds for: zlib flushes a block at 16 K - 1 symbols (memLevel 8). */
     private static final int MAX_LEN = (1 << 14) - 2;
     private static final int TABLE_BITS = 16;
-    private final int[] hist = new int[256];
+    private final int[] hist = new int[256], prefixSeen = new int[256];
     private final int[] leaves = new int[257], merged = new int[257];
     private int[] byCount = new int[64];
     /** 3-byte sequences seen in this page: (stamp << 24) | sequence, open addressing; other stamps are empty. */
@@ -50,12 +50,24 @@ final class RandomPage {
     /** Whether zlib level 1 is proven to store {@code page[off, off+len)} raw. */
     boolean test(byte[] page, int off, int len) {
         if (len > MAX_LEN || len < 1024) return false;
+        // distinct values of the prefix, marked with this page's stamp
+        if (++stamp == 256) {
+            Arrays.fill(seen, 0);
+            Arrays.fill(prefixSeen, 0);
+            stamp = 1;
+        }
+        int[] ps = prefixSeen;
+        int distinct = 0;
+        for (int i = off, end = off + PREFIX; i < end; i++) {
+            int b = page[i] & 0xff, m = ps[b] ^ stamp;
+            distinct += (m | -m) >>> 31;  // 1 when b is new: no branch to mispredict on random bytes
+            ps[b] = stamp;
+        }
+        if (distinct < MIN_PREFIX_DISTINCT) return false;
         int[] h = hist;
         Arrays.fill(h, 0);
-        int distinct = 0;
-        for (int i = off, end = off + PREFIX; i < end; i++)
-            if (h[page[i] & 0xff]++ == 0) distinct++;
-        if (distinct < MIN_PREFIX_DISTINCT) return false;
+        h[page[off] & 0xff]++;
+        h[page[off + 1] & 0xff]++;
         int repeats = scan(page, off, len, h);
         long limit = 8L * (len - ZLIB_FRAME - 1);
         if (lowerBound(h, len) <= limit) return false;  // not even with every byte a literal
@@ -63,21 +75,17 @@ final class RandomPage {
     }
 
     /**
-     * One pass that counts the bytes past the prefix into {@code h} and lists in {@link #reps}
+     * One pass that counts the bytes from the third on into {@code h} and lists in {@link #reps}
      * every position whose 3 bytes occurred earlier in the page (exactly: the table holds the
      * sequences themselves); returns how many it listed.
      */
     private int scan(byte[] page, int off, int len, int[] h) {
-        if (++stamp == 256) {
-            Arrays.fill(seen, 0);
-            stamp = 1;
-        }
         int[] t = seen;
         int tag = stamp << 24, mask = t.length - 1, n = 0;
         int v = (page[off] & 0xff) << 8 | (page[off + 1] & 0xff);
         for (int i = off, last = off + len - 3; i <= last; i++) {
             int b = page[i + 2] & 0xff;
-            if (i + 2 >= off + PREFIX) h[b]++;
+            h[b]++;
             v = (v << 8 | b) & 0xffffff;
             int key = tag | v;
             int slot = (v * 0x9E3779B1) >>> (32 - TABLE_BITS);
