@@ -18,7 +18,8 @@ import java.util.Arrays;
  * <li>A stored block costs more than the page. A fixed-code block costs at least 8 or 9 bits
  *     for each forced literal (by value) plus the end-of-block code.</li>
  * <li>A dynamic block's literal/length code is a prefix code, so the forced literals plus
- *     the end-of-block symbol cost at least what Huffman's optimal code for their counts costs.
+ *     the end-of-block symbol cost at least what Huffman's optimal code for their counts costs
+ *     (and that at least Gibbs' {@code sum c log2(T/c)}, the cheaper bound tried first).
  *     Its header costs at least 3 + 14 + 12 bits, and the code lengths at least half a bit for
  *     each symbol used (a code-length symbol of at least 1 bit covers one length, or code 16 of
  *     at least 3 bits at most six).</li>
@@ -38,6 +39,12 @@ final class RandomPage {
     /** Largest page the one-block argument holds for: zlib flushes a block at 16 K - 1 symbols (memLevel 8). */
     private static final int MAX_LEN = (1 << 14) - 2;
     private static final int TABLE_BITS = 16;
+    /** c log2 c, for Gibbs' bound. */
+    private static final double[] C_LOG2_C = new double[MAX_LEN + 2];
+
+    static {
+        for (int c = 1; c < C_LOG2_C.length; c++) C_LOG2_C[c] = c * (Math.log(c) / Math.log(2));
+    }
     private final int[] hist = new int[256], prefixSeen = new int[256];
     private final int[] leaves = new int[257], merged = new int[257];
     private int[] byCount = new int[64];
@@ -70,8 +77,8 @@ final class RandomPage {
         h[page[off + 1] & 0xff]++;
         int repeats = scan(page, off, len, h);
         long limit = 8L * (len - ZLIB_FRAME - 1);
-        if (lowerBound(h, len) <= limit) return false;  // not even with every byte a literal
-        return repeats == 0 || lowerBound(h, len - removeCovered(page, off, repeats, h)) > limit;
+        if (lowerBound(h, len, limit) <= limit) return false;  // not even with every byte a literal
+        return repeats == 0 || lowerBound(h, len - removeCovered(page, off, repeats, h), limit) > limit;
     }
 
     /**
@@ -120,19 +127,30 @@ final class RandomPage {
         return removed;
     }
 
-    /** Bits that any one-block deflate encoding of literals counted in {@code h} (n of them) needs at least. */
-    long lowerBound(int[] h, int n) {
+    /**
+     * Bits that any one-block deflate encoding of the literals counted in {@code h} (n of them)
+     * needs at least. With the literal cost from Gibbs' inequality ({@code sum c log2(T/c)},
+     * which no prefix code beats) when that alone exceeds {@code limit}, else from the tighter
+     * Huffman cost, which takes a sort and 256 merges to find.
+     */
+    long lowerBound(int[] h, int n, long limit) {
         long fixed = FIXED_OVERHEAD_BITS;
         int used = 0, max = 1;
+        double sum = 0;
         for (int b = 0; b < 256; b++) {
             int c = h[b];
             if (c == 0) continue;
             fixed += (long) c * (b < 144 ? 8 : 9);
+            sum += C_LOG2_C[c];
             used++;
             if (c > max) max = c;
         }
-        long dynamic = DYNAMIC_HEADER_BITS + (used + 2) / 2 + huffmanCost(h, max);
-        return Math.min(fixed, dynamic);
+        long header = DYNAMIC_HEADER_BITS + (used + 2) / 2;
+        // T log2 T - sum c log2 c over the literals and the end-of-block symbol (c = 1 adds 0);
+        // a bit less, so that rounding cannot lift it over the true minimum
+        long gibbs = header + (long) Math.floor(C_LOG2_C[n + 1] - sum) - 1;
+        if (Math.min(fixed, gibbs) > limit) return Math.min(fixed, gibbs);
+        return Math.min(fixed, header + huffmanCost(h, max));
     }
 
     /**
