@@ -190,7 +190,13 @@ public final class KdumpWriter implements DumpWriter {
             java.util.Arrays.fill(chunk, 0, n, (byte) 0);
             for (var r : plan.ranges()) {
                 long lo = Math.max(r.paddr() / pageSize, b * 8), hi = Math.min((r.end() + pageSize - 1) / pageSize, (b + n) * 8);
-                for (long p = lo; p < hi; p++) chunk[(int) (p / 8 - b)] |= (byte) (1 << (p & 7));
+                // bit by bit to a byte boundary, then whole bytes
+                for (; lo < hi && (lo & 7) != 0; lo++) chunk[(int) (lo / 8 - b)] |= (byte) (1 << (lo & 7));
+                if (hi - lo >= 8) {
+                    java.util.Arrays.fill(chunk, (int) (lo / 8 - b), (int) (hi / 8 - b), (byte) 0xff);
+                    lo = hi & ~7L;
+                }
+                for (; lo < hi; lo++) chunk[(int) (lo / 8 - b)] |= (byte) (1 << (lo & 7));
             }
             sink.write(offset + b, chunk, 0, n);
         }
