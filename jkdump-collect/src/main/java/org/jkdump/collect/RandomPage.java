@@ -28,8 +28,11 @@ import java.util.Arrays;
  * compressed only when that total is below the page size. Not thread-safe (one per worker).
  */
 final class RandomPage {
-    /** 512 random bytes show ~221 distinct values (sd ~5); text and kernel data far fewer. */
-    private static final int PREFIX = 512, MIN_PREFIX_DISTINCT = 190;
+    /**
+     * A filter for speed only (a page it turns away is simply deflated): 512 random bytes show
+     * ~221 distinct values (sd ~5), their first 128 ~101 (sd ~4); text and kernel data far fewer.
+     */
+    private static final int PREFIX = 512, MIN_PREFIX_DISTINCT = 190, SHORT_PREFIX = 128, MIN_SHORT_DISTINCT = 80;
     /** zlib's 2-byte header and 4-byte Adler-32 around the deflate stream. */
     private static final int ZLIB_FRAME = 6;
     /** Dynamic block header: BFINAL+BTYPE (3), HLIT (5), HDIST (5), HCLEN (4), at least 4 code-length code lengths (3 each). */
@@ -65,9 +68,15 @@ final class RandomPage {
         }
         int[] ps = prefixSeen;
         int distinct = 0;
-        for (int i = off, end = off + PREFIX; i < end; i++) {
+        for (int i = off, end = off + SHORT_PREFIX; i < end; i++) {
             int b = page[i] & 0xff, m = ps[b] ^ stamp;
             distinct += (m | -m) >>> 31;  // 1 when b is new: no branch to mispredict on random bytes
+            ps[b] = stamp;
+        }
+        if (distinct < MIN_SHORT_DISTINCT) return false;
+        for (int i = off + SHORT_PREFIX, end = off + PREFIX; i < end; i++) {
+            int b = page[i] & 0xff, m = ps[b] ^ stamp;
+            distinct += (m | -m) >>> 31;
             ps[b] = stamp;
         }
         if (distinct < MIN_PREFIX_DISTINCT) return false;
