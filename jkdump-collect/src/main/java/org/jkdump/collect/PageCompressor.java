@@ -53,13 +53,14 @@ final class PageCompressor {
      * zeros (nothing written).
      */
     int encode(MemorySegment src, byte[] out, int at) {
+        // zero pages first: a third of a typical dump, found in place (one vectorised compare
+        // that gives up on the first non-zero byte of the others), with no copy and, for LZO,
+        // without clearing its 32 KiB dictionary and scanning the page
+        if (src.mismatch(zeros) < 0) {
+            last = PageCodec.NONE;
+            return ZERO;
+        }
         if (lzo.isPresent()) {
-            // zero pages first: a third of a typical dump, and the compare gives up on the first
-            // non-zero byte of the others, where LZO would clear its 32 KiB dictionary and scan
-            if (src.mismatch(zeros) < 0) {
-                last = PageCodec.NONE;
-                return ZERO;
-            }
             int n = lzo.get().compress(src, out, at);
             if (n < pageSize) {
                 last = PageCodec.LZO;
@@ -70,7 +71,7 @@ final class PageCompressor {
             return pageSize;
         }
         MemorySegment.copy(src, ValueLayout.JAVA_BYTE, 0, page, 0, pageSize);
-        return encode(page, 0, out, at);
+        return encodeNonZero(page, 0, out, at);
     }
 
     /** {@link #encode(MemorySegment, byte[], int)} of {@code b[off, off+pageSize)}. */
@@ -80,6 +81,10 @@ final class PageCompressor {
             last = PageCodec.NONE;
             return ZERO;
         }
+        return encodeNonZero(b, off, out, at);
+    }
+
+    private int encodeNonZero(byte[] b, int off, byte[] out, int at) {
         // stored raw without trying when zlib provably would not make it smaller (the proof is
         // deflate's: other codecs always try)
         int n = codec == PageCodec.ZLIB && random.test(b, off, pageSize) ? -1 : encoder.compressInto(b, off, out, at);
