@@ -55,7 +55,7 @@ final class PagePipeline implements AutoCloseable {
         final boolean[] zero = new boolean[BATCH];
         int count;
 
-        Batch(int pageSize, int room) {
+        Batch(int room) {
             out = new byte[BATCH * room];
         }
     }
@@ -90,7 +90,7 @@ final class PagePipeline implements AutoCloseable {
         long pfn = keep.nextSetBit(from);
         var pages = mapped.orElse(null);
         while (pfn >= 0 && pfn < to) {
-            var batch = free.isEmpty() ? new Batch(pageSize, room) : free.poll();
+            var batch = free.isEmpty() ? new Batch(room) : free.poll();
             batch.count = 0;
             while (batch.count < BATCH && pfn >= 0 && pfn < to) {
                 int i = batch.count++;
