@@ -392,6 +392,18 @@ public final class Collector {
         }
 
         @Override
+        public void write(long offset, java.nio.ByteBuffer src) {
+            int len = src.remaining();
+            inner.write(offset, src);
+            end = Math.max(end, offset + len);
+        }
+
+        @Override
+        public boolean prefersDirectBuffers() {
+            return inner.prefersDirectBuffers();
+        }
+
+        @Override
         public void close() {
             inner.close();
         }

@@ -1,5 +1,7 @@
 package org.jkdump.format.write;
 
+import java.nio.ByteBuffer;
+
 import java.util.Optional;
 import org.jkdump.format.ElfNote;
 import org.jkdump.format.KdumpHeader;
@@ -78,7 +80,7 @@ public final class KdumpWriter implements DumpWriter {
     private final KdumpSubHeader subHeader;
     private final long descriptorOffset;
     private final PageDescriptor zeroPage;
-    private final byte[] data = new byte[DATA_BUFFER];
+    private final ByteBuffer data;  // page data on its way to the sink: direct when the sink takes that without a copy
     private final byte[] descriptors = new byte[DESCRIPTOR_BUFFER];
     private long dataFileOffset, descFileOffset;  // where the buffers' first bytes go
     private int dataFill, descFill;
@@ -91,6 +93,7 @@ public final class KdumpWriter implements DumpWriter {
         this.plan = plan;
         this.options = options;
         this.pageSize = plan.pageSize();
+        this.data = sink.prefersDirectBuffers() ? ByteBuffer.allocateDirect(DATA_BUFFER) : ByteBuffer.allocate(DATA_BUFFER);
         this.encoder = new PageEncoder(options.codec(), pageSize);
         long maxPfn = plan.maxPfn();
         this.start = options.isSplit() ? options.splitStart() : 0;
@@ -269,13 +272,13 @@ public final class KdumpWriter implements DumpWriter {
     }
 
     private void appendData(byte[] b, int off, int len) {
-        if (dataFill + len > data.length) flushData();
-        System.arraycopy(b, off, data, dataFill, len);
+        if (dataFill + len > data.capacity()) flushData();
+        data.put(dataFill, b, off, len);
         dataFill += len;
     }
 
     private void flushData() {
-        if (dataFill > 0) sink.write(dataFileOffset, data, 0, dataFill);
+        if (dataFill > 0) sink.write(dataFileOffset, data.slice(0, dataFill));
         dataFileOffset += dataFill;
         dataFill = 0;
     }
