@@ -34,8 +34,8 @@ if [[ -z "$dump" ]]; then
 fi
 mkdir -p "$work"
 # A small heap (the pipeline holds a few MiB; bitmaps take 1 bit a frame) and the launcher's
-# C1-only JIT: C2 saved no CPU on the 4 GiB dump, cost CPU on the 1 GiB one and its compiler
-# arenas lifted peak RSS by up to 150 MiB.
+# C1-only JIT: the hot loops are native (zlib, liblzo2) or memory-bound, and C2 saved at most 7 %
+# CPU on -c, cost CPU on -l and -d 31 (docs/BENCHMARKS.md).
 export JKDUMP_JAVA_OPTS=${JKDUMP_JAVA_OPTS:--Xmx32m -XX:-UsePerfData}
 "$here/bin/jkdump" --version >/dev/null   # build the jar before timing anything
 

@@ -38,9 +38,23 @@ public record CollectInput(DumpFile dump, Optional<MappedSource> mapping) implem
      * process's memory, so there is nothing to drop and the refusal is ignored.
      */
     public void release() {
+        release(-1, -1);
+    }
+
+    /**
+     * Drops the mapped pages of file offsets {@code [from, to)}, or all of them when {@code from}
+     * is -1, as {@link #release()} does.
+     */
+    public void release(long from, long to) {
         mapping.ifPresent(m -> {
             try {
-                m.segment().unload();
+                var seg = m.segment();
+                if (from >= 0) {
+                    long end = Math.min(to, seg.byteSize());
+                    if (end <= from) return;
+                    seg = seg.asSlice(from, end - from);
+                }
+                seg.unload();
             } catch (java.io.UncheckedIOException refused) {
                 // PFN mapping (/proc/vmcore): nothing resident to give back
             } catch (RuntimeException e) {

@@ -80,6 +80,7 @@ public final class Collector {
     static final long RELEASE_EVERY = (1 << 12) - 1;
 
     private final DumpFile input;
+    private final CollectInput source;
     private final Runnable release;
     private final Options options;
     private final Function<Path, DumpSink> sinks;
@@ -100,6 +101,7 @@ public final class Collector {
 
     private Collector(CollectInput input, Options options, Function<Path, DumpSink> sinks, PrintWriter err) {
         this.input = input.dump();
+        this.source = input;
         this.release = input::release;
         this.options = options;
         this.sinks = sinks;
@@ -163,7 +165,8 @@ public final class Collector {
         var progress = Progress.forTerminal(err, kept);
         long bytes = 0;
         String name;
-        try (var pipeline = new PagePipeline(mem, options.codec(), options.threads(), inFlight, progress, release)) {
+        try (var pipeline = new PagePipeline(mem, MappedPages.of(source), options.codec(), options.threads(), inFlight,
+                progress, source::release)) {
             switch (output) {
                 case Output.ToFile f -> {
                     bytes = writeFile(f.path(), plan, pipeline, level, counts, -1, -1, elf);
@@ -195,6 +198,13 @@ public final class Collector {
 
     private long writeFile(Path path, DumpPlan plan, PagePipeline pipeline, DumpLevel level, ExcludedPages counts,
                            long splitStart, long splitEnd, boolean elf) {
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            // a device or pipe (/dev/null, a disk): written in place, as makedumpfile does;
+            // renaming NAME.incomplete over it would replace the device node with a file
+            var sink = new CountingSink(sinks.apply(path));
+            write(sink, plan, pipeline, level, counts, splitStart, splitEnd, elf);
+            return sink.bytes();
+        }
         var tmp = incompletePath(path);
         var sink = new CountingSink(sinks.apply(tmp));
         write(sink, plan, pipeline, level, counts, splitStart, splitEnd, elf);
@@ -379,6 +389,18 @@ public final class Collector {
         public void write(long offset, byte[] b, int off, int len) {
             inner.write(offset, b, off, len);
             end = Math.max(end, offset + len);
+        }
+
+        @Override
+        public void write(long offset, java.nio.ByteBuffer src) {
+            int len = src.remaining();
+            inner.write(offset, src);
+            end = Math.max(end, offset + len);
+        }
+
+        @Override
+        public boolean prefersDirectBuffers() {
+            return inner.prefersDirectBuffers();
         }
 
         @Override

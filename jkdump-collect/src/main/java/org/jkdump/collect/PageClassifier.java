@@ -82,7 +82,6 @@ public final class PageClassifier {
         long pfn = from;
         long chunkStart = -1;
         boolean chunkOk = false;
-        int size = layout.size();
         while (pfn < to) {
             if (!ram.get(pfn)) {
                 long next = ram.nextSetBit(pfn);
@@ -100,81 +99,92 @@ public final class PageClassifier {
                 pfn = base + CHUNK;
                 continue;
             }
-            int idx = (int) (pfn - base);
-            int at = idx * size;
-            long flags = bb.getLong(at + layout.flags());
-            long mapping = bb.getLong(at + layout.mapping());
-            int mapcount = layout.mapcount().isPresent() ? bb.getInt(at + (int) layout.mapcount().getAsLong()) : 0;
-            long priv = layout.privateField().isPresent() ? bb.getLong(at + (int) layout.privateField().getAsLong()) : 0;
-            long head = layout.compoundHead().isPresent() ? bb.getLong(at + (int) layout.compoundHead().getAsLong()) : 0;
-
-            int order = 0;
-            boolean hugetlb = false;
-            if (idx < CHUNK - 1 && layout.isHead(flags)) {
-                int tail = at + size;
-                if (layout.hugetlbMapcount().isPresent() || layout.pgHuge().isPresent()) {
-                    // 6.6+: folio order in the low byte of the first tail's flags (folio._flags_1)
-                    long flags1 = bb.getLong(tail + layout.flags());
-                    order = (int) (flags1 & 0xff);
-                    hugetlb = layout.hugetlbMapcount().isPresent()
-                            ? mapcount == (int) layout.hugetlbMapcount().getAsLong()
-                            : (flags1 & (1L << layout.pgHuge().getAsLong())) != 0;
-                } else {
-                    // up to 6.5: compound_order and compound_dtor are bytes of the first tail page
-                    if (layout.compoundOrder().isPresent()) order = buf[tail + (int) layout.compoundOrder().getAsLong()] & 0xff;
-                    if (layout.compoundDtor().isPresent() && layout.hugetlbDtor().isPresent())
-                        hugetlb = (buf[tail + (int) layout.compoundDtor().getAsLong()] & 0xff) == layout.hugetlbDtor().getAsLong();
-                }
-                if (order > MAX_ORDER || (pfn & ((1L << order) - 1)) != 0) order = 0;
-            }
-            if ((head & 1) != 0) { // a tail: its head already decided
+            long verdict = judge(level, (int) (pfn - base), pfn);
+            if (verdict == KEEP) {
                 pfn++;
                 continue;
             }
-            long frames = 1L << order;
-            PageClass cls = null;
-            if (level.excludesFree() && layout.isBuddy(flags, mapcount)) {
-                long orders = Math.min(MAX_ORDER + 1, layout.freeAreaOrders().orElse(MAX_ORDER + 1));
-                if (Long.compareUnsigned(priv, orders) >= 0) {
-                    pfn++; // an order the kernel cannot have: leave the page in, as makedumpfile does
-                    continue;
-                }
-                frames = 1L << priv;
-                cls = PageClass.FREE;
-            } else if (level.excludesFree() && layout.isUnaccepted(mapcount) && layout.freeAreaOrders().isPresent()
-                    && layout.freeAreaOrders().getAsLong() >= 1 && layout.freeAreaOrders().getAsLong() <= MAX_ORDER + 1) {
-                frames = 1L << (layout.freeAreaOrders().getAsLong() - 1);
-                cls = PageClass.FREE;
-            } else if (level.excludesCache() && layout.isCache(flags) && !layout.isPrivate(flags)
-                    && !layout.isAnon(mapping, flags, mapcount)) {
-                cls = PageClass.CACHE;
-            } else if (level.excludesCachePrivate() && layout.isCache(flags) && !layout.isAnon(mapping, flags, mapcount)) {
-                cls = layout.isPrivate(flags) ? PageClass.CACHE_PRIVATE : PageClass.CACHE;
-            } else if (level.excludesUser() && (layout.isAnon(mapping, flags, mapcount) || hugetlb)) {
-                cls = PageClass.USER;
-            } else if (layout.isHwpoison(flags)) {
-                cls = PageClass.HWPOISON;
-            } else if (layout.isOffline(flags, mapcount)) {
-                cls = PageClass.OFFLINE;
-            }
-            if (cls == null) {
-                pfn++;
-                continue;
-            }
+            long frames = verdict >>> 8;
+            PageClass cls = CLASSES[(int) (verdict & 0xff)];
             long end = Math.min(pfn + frames, keep.size());
             long cleared = keep.count(pfn, end);
             if (cleared > 0) {
                 clearRange(keep, pfn, end);
                 counts.add(cls, cleared);
             }
-            pfn += frames;
-            if (frames > 1) chunkStart = -1; // the next frame may lie in another chunk
+            pfn += frames;  // the loop's chunk check reloads when this leaves the chunk
         }
         return Math.max(pfn, to);
     }
 
+    /** {@link #judge} result: the frame stays. */
+    private static final long KEEP = -1;
+    private static final PageClass[] CLASSES = PageClass.values();
+
+    /**
+     * The verdict on frame {@code pfn}, whose struct page is the {@code idx}-th of the loaded
+     * chunk: {@link #KEEP}, or the frames left out from it (shifted left by 8) and their
+     * class's ordinal. A method of its own, so that the JIT compiles it after a few hundred
+     * frames instead of waiting for the loop's back-edge count.
+     */
+    private long judge(DumpLevel level, int idx, long pfn) {
+        int size = layout.size();
+        int at = idx * size;
+        long flags = bb.getLong(at + layout.flags());
+        long mapping = bb.getLong(at + layout.mapping());
+        int mapcount = layout.mapcount().isPresent() ? bb.getInt(at + (int) layout.mapcount().getAsLong()) : 0;
+        long priv = layout.privateField().isPresent() ? bb.getLong(at + (int) layout.privateField().getAsLong()) : 0;
+        long head = layout.compoundHead().isPresent() ? bb.getLong(at + (int) layout.compoundHead().getAsLong()) : 0;
+
+        int order = 0;
+        boolean hugetlb = false;
+        if (idx < CHUNK - 1 && layout.isHead(flags)) {
+            int tail = at + size;
+            if (layout.hugetlbMapcount().isPresent() || layout.pgHuge().isPresent()) {
+                // 6.6+: folio order in the low byte of the first tail's flags (folio._flags_1)
+                long flags1 = bb.getLong(tail + layout.flags());
+                order = (int) (flags1 & 0xff);
+                hugetlb = layout.hugetlbMapcount().isPresent()
+                        ? mapcount == (int) layout.hugetlbMapcount().getAsLong()
+                        : (flags1 & (1L << layout.pgHuge().getAsLong())) != 0;
+            } else {
+                // up to 6.5: compound_order and compound_dtor are bytes of the first tail page
+                if (layout.compoundOrder().isPresent()) order = buf[tail + (int) layout.compoundOrder().getAsLong()] & 0xff;
+                if (layout.compoundDtor().isPresent() && layout.hugetlbDtor().isPresent())
+                    hugetlb = (buf[tail + (int) layout.compoundDtor().getAsLong()] & 0xff) == layout.hugetlbDtor().getAsLong();
+            }
+            if (order > MAX_ORDER || (pfn & ((1L << order) - 1)) != 0) order = 0;
+        }
+        if ((head & 1) != 0) return KEEP;  // a tail: its head already decided
+        long frames = 1L << order;
+        PageClass cls = null;
+        if (level.excludesFree() && layout.isBuddy(flags, mapcount)) {
+            long orders = Math.min(MAX_ORDER + 1, layout.freeAreaOrders().orElse(MAX_ORDER + 1));
+            // an order the kernel cannot have: leave the page in, as makedumpfile does
+            if (Long.compareUnsigned(priv, orders) >= 0) return KEEP;
+            frames = 1L << priv;
+            cls = PageClass.FREE;
+        } else if (level.excludesFree() && layout.isUnaccepted(mapcount) && layout.freeAreaOrders().isPresent()
+                && layout.freeAreaOrders().getAsLong() >= 1 && layout.freeAreaOrders().getAsLong() <= MAX_ORDER + 1) {
+            frames = 1L << (layout.freeAreaOrders().getAsLong() - 1);
+            cls = PageClass.FREE;
+        } else if (level.excludesCache() && layout.isCache(flags) && !layout.isPrivate(flags)
+                && !layout.isAnon(mapping, flags, mapcount)) {
+            cls = PageClass.CACHE;
+        } else if (level.excludesCachePrivate() && layout.isCache(flags) && !layout.isAnon(mapping, flags, mapcount)) {
+            cls = layout.isPrivate(flags) ? PageClass.CACHE_PRIVATE : PageClass.CACHE;
+        } else if (level.excludesUser() && (layout.isAnon(mapping, flags, mapcount) || hugetlb)) {
+            cls = PageClass.USER;
+        } else if (layout.isHwpoison(flags)) {
+            cls = PageClass.HWPOISON;
+        } else if (layout.isOffline(flags, mapcount)) {
+            cls = PageClass.OFFLINE;
+        }
+        return cls == null ? KEEP : frames << 8 | cls.ordinal();
+    }
+
     private static void clearRange(PfnBitmap keep, long from, long to) {
-        for (long p = keep.nextSetBit(from); p >= 0 && p < to; p = keep.nextSetBit(p + 1)) keep.clear(p);
+        keep.clear(from, to);
     }
 
     /** Reads the struct pages of frames {@code [base, base+CHUNK)}; false when the dump lacks them. */

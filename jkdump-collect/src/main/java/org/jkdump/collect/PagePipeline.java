@@ -1,6 +1,7 @@
 package org.jkdump.collect;
 
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -9,52 +10,61 @@ import org.jkdump.format.JkdumpException;
 import org.jkdump.format.PageCodec;
 import org.jkdump.format.PfnBitmap;
 import org.jkdump.format.PhysicalMemory;
-import org.jkdump.format.write.CompressedPage;
-import org.jkdump.format.write.DumpWriter;
 import org.jkdump.format.write.ElfDumpWriter;
 import org.jkdump.format.write.KdumpWriter;
-import org.jkdump.format.write.PageEncoder;
 
 /**
- * The collector's pipeline: the calling thread reads the kept frames in frame order into
- * batches, a fixed pool compresses the batches, and the calling thread writes the finished
- * batches in the order it read them — so the output is byte-identical for any thread count.
- * At most {@code inFlight} batches exist at once (a bounded queue of futures), which bounds
- * memory whatever the dump's size. With one thread nothing is handed off at all (the capture
- * kernel usually has one CPU).
+ * The collector's pipeline: the calling thread hands out the kept frames in frame order in
+ * batches, a fixed pool reads and compresses the batches, and the calling thread writes the
+ * finished batches in the order it handed them out — so the output is byte-identical for any
+ * thread count. Pages of a mapped ELF dump are read in place by the compressing thread
+ * ({@link MappedPages}); others are copied in by the calling thread. At most
+ * {@code inFlight} batches exist at once (a bounded queue of futures), which bounds memory
+ * whatever the dump's size. With one thread nothing is handed off at all (the capture kernel
+ * usually has one CPU).
  */
 final class PagePipeline implements AutoCloseable {
     static final int BATCH = 64;
 
     private final PhysicalMemory in;
+    private final Optional<MappedPages> mapped;
     private final PageCodec codec;
     private final int pageSize;
     private final int inFlight;
     private final ExecutorService pool;
-    private final ThreadLocal<Worker> workers;
+    private final ThreadLocal<PageCompressor> workers;
     private final Progress progress;
-    private final Runnable release;
+    private final Release release;
     private long read;
+    private long releaseFrom = Long.MAX_VALUE, releaseTo = -1;  // offsets of the pages written since the last release
+    private boolean releaseAll;  // a page written since then was read the ordinary way
 
-    /** Per-thread compression state: the formats layer's encoder and the random-page test. */
-    private record Worker(PageEncoder encoder, RandomPage random) {
+    /** Gives back input pages read: mapping offsets {@code [from, to)}, or all of them when {@code from} is -1. */
+    interface Release {
+        void range(long from, long to);
     }
 
-    /** Frames read but not yet written, with their bytes and (once compressed) their encoded forms. */
+    /** Frames handed out but not yet written, with (once compressed) their encoded forms back to back. */
     private static final class Batch {
         final long[] pfns = new long[BATCH];
-        final byte[] pages;
-        final CompressedPage[] encoded = new CompressedPage[BATCH];
+        final long[] src = new long[BATCH];  // offset of the page in the mapping, or -1: the bytes are in pages
+        byte[] pages;
+        final byte[] out;
+        final int[] at = new int[BATCH], len = new int[BATCH];
+        final PageCodec[] codecs = new PageCodec[BATCH];
+        final boolean[] zero = new boolean[BATCH];
         int count;
 
-        Batch(int pageSize) {
-            pages = new byte[BATCH * pageSize];
+        Batch(int room) {
+            out = new byte[BATCH * room];
         }
     }
 
-    PagePipeline(PhysicalMemory in, PageCodec codec, int threads, int inFlight, Progress progress, Runnable release) {
+    PagePipeline(PhysicalMemory in, Optional<MappedPages> mapped, PageCodec codec, int threads, int inFlight, Progress progress,
+                 Release release) {
         this.release = release;
         this.in = in;
+        this.mapped = mapped;
         this.codec = codec;
         this.pageSize = in.pageSize();
         this.inFlight = Math.max(1, inFlight);
@@ -63,7 +73,7 @@ final class PagePipeline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.workers = ThreadLocal.withInitial(() -> new Worker(new PageEncoder(codec, pageSize), new RandomPage()));
+        this.workers = ThreadLocal.withInitial(() -> new PageCompressor(codec, pageSize));
         this.progress = progress;
     }
 
@@ -74,35 +84,42 @@ final class PagePipeline implements AutoCloseable {
     void writeKdump(PfnBitmap keep, long from, long to, KdumpWriter writer, ExcludedPages counts, boolean countZero) {
         var queue = new ArrayDeque<Future<Batch>>();
         // batches are recycled: inFlight + 1 of them carry every page, so the heap sees no
-        // per-page garbage but the encoded pages themselves
+        // per-page garbage
         var free = new ArrayDeque<Batch>();
+        int room = PageCompressor.room(codec, pageSize);
         long pfn = keep.nextSetBit(from);
+        var pages = mapped.orElse(null);
         while (pfn >= 0 && pfn < to) {
-            var batch = free.isEmpty() ? new Batch(pageSize) : free.poll();
+            var batch = free.isEmpty() ? new Batch(room) : free.poll();
             batch.count = 0;
             while (batch.count < BATCH && pfn >= 0 && pfn < to) {
-                in.readPage(pfn, batch.pages, batch.count * pageSize);
-                if ((++read & Collector.RELEASE_EVERY) == 0) release.run();
-                batch.pfns[batch.count++] = pfn;
+                int i = batch.count++;
+                batch.pfns[i] = pfn;
+                long off = pages == null ? -1 : pages.offset(pfn);
+                batch.src[i] = off;
+                if (off < 0) {
+                    if (batch.pages == null) batch.pages = new byte[BATCH * pageSize];
+                    in.readPage(pfn, batch.pages, i * pageSize);
+                }
                 pfn = keep.nextSetBit(pfn + 1);
             }
             if (pool == null) {
-                drain(encode(batch), writer, counts, countZero);
-                free.add(batch);
-                continue;
+                free.add(drain(encode(batch), writer, counts, countZero));
+            } else {
+                if (queue.size() >= inFlight) free.add(drain(await(queue.poll()), writer, counts, countZero));
+                queue.add(pool.submit(() -> encode(batch)));
             }
-            if (queue.size() >= inFlight) free.add(drain(await(queue.poll()), writer, counts, countZero));
-            queue.add(pool.submit(() -> encode(batch)));
         }
-        while (!queue.isEmpty()) drain(await(queue.poll()), writer, counts, countZero);
+        while (!queue.isEmpty()) free.add(drain(await(queue.poll()), writer, counts, countZero));
     }
 
     /** Writes every frame {@code keep} marks through an ELF writer: pages go raw, no compression. */
     void writeElf(PfnBitmap keep, ElfDumpWriter writer) {
         var page = new byte[pageSize];
+        long n = 0;
         for (long pfn = keep.nextSetBit(0); pfn >= 0; pfn = keep.nextSetBit(pfn + 1)) {
             in.readPage(pfn, page, 0);
-            if ((++read & Collector.RELEASE_EVERY) == 0) release.run();
+            if ((++n & Collector.RELEASE_EVERY) == 0) release.range(-1, -1);
             writer.writePage(pfn, page, 0);
             progress.pages(1, pageSize);
         }
@@ -110,29 +127,48 @@ final class PagePipeline implements AutoCloseable {
 
     private Batch encode(Batch b) {
         var w = workers.get();
+        int at = 0;
+        var pages = mapped.orElse(null);
         for (int i = 0; i < b.count; i++) {
-            int off = i * pageSize;
-            if ((codec == PageCodec.ZLIB || codec == PageCodec.ZSTD) && w.random().test(b.pages, off, pageSize)) {
-                // stored raw: zlib/zstd would not have made it smaller
-                b.encoded[i] = new CompressedPage(b.pfns[i], PageCodec.NONE,
-                        java.util.Arrays.copyOfRange(b.pages, off, off + pageSize), pageSize, false);
-            } else {
-                b.encoded[i] = w.encoder().encode(b.pfns[i], b.pages, off);
-            }
+            int n = b.src[i] >= 0 ? w.encode(pages.page(b.src[i]), b.out, at) : w.encode(b.pages, i * pageSize, b.out, at);
+            b.at[i] = at;
+            b.zero[i] = n == PageCompressor.ZERO;
+            b.codecs[i] = w.codec();
+            b.len[i] = Math.max(0, n);
+            at += b.len[i];
         }
         return b;
     }
 
-    /** Writes a compressed batch; returns it for reuse. */
-    private Batch drain(Batch b, DumpWriter writer, ExcludedPages counts, boolean countZero) {
-        var kdump = (KdumpWriter) writer;
+    /**
+     * Writes a compressed batch; returns it for reuse. Every 16 MiB of pages written, gives the
+     * mapped input read so far back (it stays in the page cache), so that peak RSS stays flat
+     * whatever the dump's size; only pages already written go, so compressing threads do not
+     * fault in again what they are reading.
+     */
+    private Batch drain(Batch b, KdumpWriter writer, ExcludedPages counts, boolean countZero) {
         for (int i = 0; i < b.count; i++) {
-            var p = b.encoded[i];
-            if (countZero && p.zero()) counts.add(PageClass.ZERO, 1);
-            kdump.writeCompressed(p);
-            b.encoded[i] = null;
+            if (countZero && b.zero[i]) counts.add(PageClass.ZERO, 1);
+            writer.writeEncoded(b.pfns[i], b.codecs[i], b.out, b.at[i], b.len[i], b.zero[i]);
         }
         progress.pages(b.count, (long) b.count * pageSize);
+        for (int i = 0; i < b.count; i++) {
+            long src = b.src[i];
+            if (src < 0) releaseAll = true;
+            else {
+                releaseFrom = Math.min(releaseFrom, src);
+                releaseTo = Math.max(releaseTo, src + pageSize);
+            }
+        }
+        long before = read;
+        read += b.count;
+        if ((before & ~Collector.RELEASE_EVERY) != (read & ~Collector.RELEASE_EVERY)) {
+            if (releaseAll) release.range(-1, -1);
+            else if (releaseTo > releaseFrom) release.range(releaseFrom, releaseTo);
+            releaseAll = false;
+            releaseFrom = Long.MAX_VALUE;
+            releaseTo = -1;
+        }
         return b;
     }
 

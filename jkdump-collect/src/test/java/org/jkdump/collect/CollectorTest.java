@@ -117,6 +117,35 @@ class CollectorTest {
     }
 
     @Test
+    void lzoOutputIsMakedumpfilesFileByteForByte() throws Exception {
+        assertThat(NativeLzo.available()).as("liblzo2.so.2 (installed with makedumpfile)").isTrue();
+        var out = tmp.resolve("lzo");
+        var theirs = Fixtures.sysrq("vmcore.kdump-lzo");
+        try (var in = CollectInput.open(theirs)) {
+            new Collector(in, options(31, PageCodec.LZO, Collector.Format.KDUMP, 2), QUIET).collect(new Collector.Output.ToFile(out));
+        }
+        assertThat(Files.mismatch(out, theirs)).as("first differing byte").isEqualTo(-1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = PageCodec.class, names = {"LZO", "ZLIB"})
+    void mappedElfPagesReadInPlaceGiveTheFileThatCopiedPagesGive(PageCodec codec) throws Exception {
+        Path inPlace = tmp.resolve("mapped"), copied = tmp.resolve("copied");
+        var elf = Fixtures.sysrqElf();
+        try (var in = CollectInput.open(elf)) {
+            assertThat(MappedPages.of(in)).isPresent();
+            new Collector(in, options(1, codec, Collector.Format.KDUMP, 2), QUIET).collect(new Collector.Output.ToFile(inPlace));
+        }
+        try (var in = DumpFiles.open(elf)) {
+            new Collector(in, options(1, codec, Collector.Format.KDUMP, 2), QUIET).collect(new Collector.Output.ToFile(copied));
+        }
+        assertThat(Files.mismatch(inPlace, copied)).isEqualTo(-1);
+        try (var in = DumpFiles.open(elf); var back = DumpFiles.open(inPlace)) {
+            assertSamePages(in, back, true);
+        }
+    }
+
+    @Test
     void splitFilesOpenAsOneDumpHoldingEveryPage() {
         var parts = List.of(tmp.resolve("d.1"), tmp.resolve("d.2"), tmp.resolve("d.3"));
         try (var in = DumpFiles.open(Fixtures.sysrq("vmcore.kdump-lzo"))) {
@@ -125,6 +154,34 @@ class CollectorTest {
                 assertSamePages(in, back, false);
             }
         }
+    }
+
+    @Test
+    void aDeviceAsOutputIsWrittenInPlaceNotReplacedByARenamedFile() {
+        var dev = Path.of("/dev/null");
+        var opened = new java.util.ArrayList<Path>();
+        var written = new long[1];
+        java.util.function.Function<Path, DumpSink> sinks = p -> {
+            opened.add(p);
+            return new DumpSink() {  // records, never touches the file system
+                public String name() {
+                    return p.toString();
+                }
+
+                public void write(long offset, byte[] b, int off, int len) {
+                    written[0] += len;
+                }
+
+                public void close() {
+                }
+            };
+        };
+        try (var in = DumpFiles.open(Fixtures.sysrq("vmcore.kdump-lzo"))) {
+            new Collector(in, options(31, PageCodec.LZO, Collector.Format.KDUMP, 2), sinks, QUIET).collect(new Collector.Output.ToFile(dev));
+        }
+        assertThat(opened).containsExactly(dev);
+        assertThat(written[0]).isGreaterThan(20_000_000L);
+        assertThat(Files.isRegularFile(dev)).isFalse();
     }
 
     @Test

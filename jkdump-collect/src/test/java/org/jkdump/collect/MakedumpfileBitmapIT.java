@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Debian's makedumpfile and jkdump collect on the same fresh full dump (a 6.1 guest's raw
  * /proc/vmcore), level by level: bitmap 1 and bitmap 2 of the two kdump files must be equal
- * bit for bit, and the per-class counts equal to makedumpfile's report.
+ * bit for bit, and the per-class counts equal to makedumpfile's report; at -d 1 the whole
+ * files are equal.
  */
 @Tag("vm")
 class MakedumpfileBitmapIT {
@@ -46,6 +47,27 @@ class MakedumpfileBitmapIT {
         var expected = MakedumpfileLog.parse(log).excluded();
         assertThat(report.excluded()).isEqualTo(expected);
         assertThat(Files.exists(Collector.incompletePath(ours))).isFalse();
+    }
+
+    /**
+     * Read in place from the mapped dump, on two threads: with zlib (random pages stored raw
+     * without deflating them, by proof) and with LZO (the system's liblzo2) the file is
+     * makedumpfile's, byte for byte.
+     */
+    @ParameterizedTest(name = "{0} -d 1")
+    @ValueSource(strings = {"-c", "-l"})
+    void kdumpFileIsMakedumpfilesByteForByte(String codec) throws Exception {
+        var elf = FullDumps.sysrqFullElf();
+        var theirs = tmp.resolve("mdf.kdump");
+        FullDumps.run(List.of("makedumpfile", codec, "-d", "1", elf.toString(), theirs.toString()), 600);
+        var ours = tmp.resolve("jk.kdump");
+        try (var in = CollectInput.open(elf)) {
+            assertThat(MappedPages.of(in)).isPresent();
+            new Collector(in, new Collector.Options(List.of(new DumpLevel(1)), codec.equals("-c") ? PageCodec.ZLIB : PageCodec.LZO,
+                    Collector.Format.KDUMP, 2, 64 << 20), new PrintWriter(java.io.Writer.nullWriter())).collect(new Collector.Output.ToFile(ours));
+        }
+        assertThat(Files.size(ours)).isEqualTo(Files.size(theirs));
+        assertThat(Files.mismatch(ours, theirs)).as("first differing byte").isEqualTo(-1);
     }
 
     static void assertSameBits(String what, PfnBitmap a, PfnBitmap b) {

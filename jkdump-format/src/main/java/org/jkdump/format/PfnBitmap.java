@@ -78,6 +78,18 @@ public final class PfnBitmap {
         while (from < to) set(from++);
     }
 
+    /** Clears every frame of {@code [from, to)}. */
+    public void clear(long from, long to) {
+        checkWritable();
+        if (from < 0 || to > size || from > to) throw new IndexOutOfBoundsException("[" + from + ", " + to + ") of " + size);
+        while (from < to && (from & 63) != 0) clear(from++);
+        while (to - from >= 64) {
+            bits.set(WORD, (from >>> 6) * 8, 0L);
+            from += 64;
+        }
+        while (from < to) clear(from++);
+    }
+
     private void setBit(long pfn, boolean on) {
         checkWritable();
         if (pfn < 0 || pfn >= size) throw new IndexOutOfBoundsException("pfn " + pfn + " of " + size);

@@ -46,6 +46,23 @@ public final class FileSink implements DumpSink {
         }
     }
 
+    /** Direct buffers go to pwrite(2) as they are; a heap buffer would be copied into one first. */
+    @Override
+    public void write(long offset, ByteBuffer src) {
+        int len = src.remaining();
+        try {
+            while (src.hasRemaining()) offset += channel.write(src, offset);
+        } catch (IOException e) {
+            throw new JkdumpException(path + ": cannot write " + len + " bytes at offset 0x" + Long.toHexString(offset) + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean prefersDirectBuffers() {
+        return true;
+    }
+
     @Override
     public void close() {
         try {

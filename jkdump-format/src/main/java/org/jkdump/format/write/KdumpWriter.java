@@ -1,5 +1,7 @@
 package org.jkdump.format.write;
 
+import java.nio.ByteBuffer;
+
 import java.util.Optional;
 import org.jkdump.format.ElfNote;
 import org.jkdump.format.KdumpHeader;
@@ -78,7 +80,7 @@ public final class KdumpWriter implements DumpWriter {
     private final KdumpSubHeader subHeader;
     private final long descriptorOffset;
     private final PageDescriptor zeroPage;
-    private final byte[] data = new byte[DATA_BUFFER];
+    private final ByteBuffer data;  // page data on its way to the sink: direct when the sink takes that without a copy
     private final byte[] descriptors = new byte[DESCRIPTOR_BUFFER];
     private long dataFileOffset, descFileOffset;  // where the buffers' first bytes go
     private int dataFill, descFill;
@@ -91,6 +93,7 @@ public final class KdumpWriter implements DumpWriter {
         this.plan = plan;
         this.options = options;
         this.pageSize = plan.pageSize();
+        this.data = sink.prefersDirectBuffers() ? ByteBuffer.allocateDirect(DATA_BUFFER) : ByteBuffer.allocate(DATA_BUFFER);
         this.encoder = new PageEncoder(options.codec(), pageSize);
         long maxPfn = plan.maxPfn();
         this.start = options.isSplit() ? options.splitStart() : 0;
@@ -190,7 +193,13 @@ public final class KdumpWriter implements DumpWriter {
             java.util.Arrays.fill(chunk, 0, n, (byte) 0);
             for (var r : plan.ranges()) {
                 long lo = Math.max(r.paddr() / pageSize, b * 8), hi = Math.min((r.end() + pageSize - 1) / pageSize, (b + n) * 8);
-                for (long p = lo; p < hi; p++) chunk[(int) (p / 8 - b)] |= (byte) (1 << (p & 7));
+                // bit by bit to a byte boundary, then whole bytes
+                for (; lo < hi && (lo & 7) != 0; lo++) chunk[(int) (lo / 8 - b)] |= (byte) (1 << (lo & 7));
+                if (hi - lo >= 8) {
+                    java.util.Arrays.fill(chunk, (int) (lo / 8 - b), (int) (hi / 8 - b), (byte) 0xff);
+                    lo = hi & ~7L;
+                }
+                for (; lo < hi; lo++) chunk[(int) (lo / 8 - b)] |= (byte) (1 << (lo & 7));
             }
             sink.write(offset + b, chunk, 0, n);
         }
@@ -226,18 +235,33 @@ public final class KdumpWriter implements DumpWriter {
 
     /** Writes a page another thread's {@link PageEncoder} prepared; pages must still come in frame order. */
     public void writeCompressed(CompressedPage page) {
+        writeEncoded(page.pfn(), page.codec(), page.data(), 0, page.length(), page.zero());
+    }
+
+    /**
+     * Writes frame {@code pfn} stored as {@code b[off, off+len)} in {@code codec}
+     * ({@link PageCodec#NONE}: the raw page), or as a page of zeros when {@code zero} (then
+     * {@code b} is not read); frames must come in order. For pipelines that keep encoded pages
+     * back to back in buffers of their own.
+     */
+    public void writeEncoded(long pfn, PageCodec codec, byte[] b, int off, int len, boolean zero) {
         if (done) throw new IllegalStateException(sink.name() + ": the dump is already finished");
-        if (page.pfn() != next)
+        if (pfn != next)
             throw new IllegalArgumentException(String.format("frame 0x%x written out of order: the next kept frame is %s",
-                    page.pfn(), next < 0 ? "none (all written)" : "0x" + Long.toHexString(next)));
+                    pfn, next < 0 ? "none (all written)" : "0x" + Long.toHexString(next)));
+        if (!zero && (len <= 0 || len > pageSize || off < 0 || off + len > b.length))
+            throw new IllegalArgumentException("frame 0x" + Long.toHexString(pfn) + ": " + len + " bytes at " + off + " of " + b.length);
         PageDescriptor pd;
-        if (page.zero() && zeroPage != null) {
+        if (zero && zeroPage != null) {
             pd = zeroPage;
         } else {
-            byte[] bytes = page.zero() ? new byte[pageSize] : page.data();
-            int len = page.zero() ? pageSize : page.length();
-            pd = new PageDescriptor(dataFileOffset + dataFill, len, page.zero() ? 0 : page.codec().flag(), 0);
-            appendData(bytes, len);
+            if (zero) {
+                b = new byte[pageSize];
+                off = 0;
+                len = pageSize;
+            }
+            pd = new PageDescriptor(dataFileOffset + dataFill, len, zero ? 0 : codec.flag(), 0);
+            appendData(b, off, len);
         }
         if (descFill == descriptors.length) flushDescriptors();
         pd.encode(descriptors, descFill);
@@ -247,14 +271,14 @@ public final class KdumpWriter implements DumpWriter {
         if (next >= end) next = -1;
     }
 
-    private void appendData(byte[] b, int len) {
-        if (dataFill + len > data.length) flushData();
-        System.arraycopy(b, 0, data, dataFill, len);
+    private void appendData(byte[] b, int off, int len) {
+        if (dataFill + len > data.capacity()) flushData();
+        data.put(dataFill, b, off, len);
         dataFill += len;
     }
 
     private void flushData() {
-        if (dataFill > 0) sink.write(dataFileOffset, data, 0, dataFill);
+        if (dataFill > 0) sink.write(dataFileOffset, data.slice(0, dataFill));
         dataFileOffset += dataFill;
         dataFill = 0;
     }

@@ -54,6 +54,21 @@ public final class PageEncoder {
 
     /** Bytes of the compressed form in {@link #out}, or -1 when it would not be smaller than a page. */
     private int compress(byte[] page, int off) {
+        return compressInto(page, off, out, 0);
+    }
+
+    /** Room {@link #compressInto} needs in its output array. */
+    public int maxCompressedLength() {
+        return out.length;
+    }
+
+    /**
+     * Compresses {@code page[off, off+pageSize)} into {@code dst[dstOff ..]}, which has
+     * {@link #maxCompressedLength} bytes of room; returns the length written, or -1 when the
+     * compressed form would not be smaller than a page (the page is then stored raw). For
+     * callers that keep pages back to back in buffers of their own.
+     */
+    public int compressInto(byte[] page, int off, byte[] dst, int dstOff) {
         switch (codec) {
             case NONE -> {
                 return -1;
@@ -64,11 +79,12 @@ public final class PageEncoder {
                 deflater.finish();
                 // Stop one byte short of a page: anything that long is stored raw anyway.
                 int n = 0;
-                while (!deflater.finished() && n < pageSize - 1) n += deflater.deflate(out, n, pageSize - 1 - n);
+                while (!deflater.finished() && n < pageSize - 1) n += deflater.deflate(dst, dstOff + n, pageSize - 1 - n);
                 return deflater.finished() ? n : -1;
             }
             default -> {
-                return compressor.compress(page, off, pageSize, out, 0, out.length);
+                int n = compressor.compress(page, off, pageSize, dst, dstOff, out.length);
+                return n > 0 && n < pageSize ? n : -1;
             }
         }
     }
