@@ -55,6 +55,9 @@ public final class InitramfsBuilder {
      */
     public static final List<String> NETWORK_MODULES = List.of("virtio_pci", "virtio_net", "e1000", "af_packet");
 
+    /** Libraries the capture uses when the host has them (liblzo2: native LZO for -l, ~130 KB; needs only glibc). */
+    static final List<String> OPTIONAL_LIBRARIES = List.of("liblzo2.so.2");
+
     public enum Compression { GZIP, ZSTD }
 
     /**
@@ -158,6 +161,12 @@ public final class InitramfsBuilder {
             // the runtime is dynamically linked: glibc and its loader come from the host, at the same paths
             for (Path lib : SharedLibraries.neededBy(spec.runtime()))
                 file(cpio, lib.toString().substring(1), Files.readAllBytes(lib.toRealPath()), 0755);
+            // the collector's -l calls liblzo2 when it can load it (aircompressor otherwise, a few times slower)
+            for (String optional : OPTIONAL_LIBRARIES) {
+                var lib = SharedLibraries.find(optional);
+                if (lib.isPresent() && !files.contains(lib.get().toString().substring(1)))
+                    file(cpio, lib.get().toString().substring(1), Files.readAllBytes(lib.get().toRealPath()), 0755);
+            }
             hostFile(cpio, spec.jar(), "opt/jkdump/jkdump.jar");
             var order = new StringBuilder();
             var names = new ArrayList<String>();

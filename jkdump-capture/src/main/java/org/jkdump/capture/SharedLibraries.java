@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.jkdump.format.JkdumpException;
@@ -43,6 +44,15 @@ final class SharedLibraries {
             throw new JkdumpException("interrupted while running ldd");
         }
         return List.copyOf(libs);
+    }
+
+    /** Where the host's dynamic loader finds libraries without ld.so.cache (Debian's multiarch directories first). */
+    static final List<Path> SYSTEM_DIRS = List.of(Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/lib/x86_64-linux-gnu"),
+            Path.of("/lib64"), Path.of("/usr/lib64"), Path.of("/lib"), Path.of("/usr/lib"));
+
+    /** The host's library of that soname in a system directory (the path as found, maybe a link), if any. */
+    static Optional<Path> find(String soname) {
+        return SYSTEM_DIRS.stream().map(d -> d.resolve(soname)).filter(Files::isRegularFile).findFirst();
     }
 
     private static boolean isElf(Path p) {

@@ -124,6 +124,10 @@ class InitramfsBuilderTest {
         assertThat(console.getRemoteDeviceMin()).isEqualTo(1);
         assertThat(new String(entries.get("bin/sh").data(), StandardCharsets.UTF_8)).isEqualTo("busybox");
         assertThat(entries).containsKeys("opt/jkdump/runtime/bin/java", "opt/jkdump/runtime/release", "opt/jkdump/jkdump.jar", "bin/busybox");
+        // liblzo2 for the collector's native -l, where the capture's dlopen looks (CI installs makedumpfile, which needs it)
+        var lzo = SharedLibraries.find("liblzo2.so.2");
+        assertThat(lzo).as("the host's liblzo2 (package liblzo2-2)").isPresent();
+        assertThat(entries.get(lzo.get().toString().substring(1)).data()).isEqualTo(Files.readAllBytes(lzo.get().toRealPath()));
         // modules decompressed, dependencies first, named in load order
         assertThat(new String(entries.get("lib/jkdump/modules.order").data(), StandardCharsets.UTF_8))
                 .isEqualTo("00-crc16.ko\n01-ext4.ko\n");
