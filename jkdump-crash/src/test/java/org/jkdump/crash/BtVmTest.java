@@ -33,13 +33,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Tag("vm")
 class BtVmTest {
-    private static final String LZO = VmBtTranscripts.LZO;
+    private static final String LZO = VmTranscripts.LZO;
     private static final Pattern FRAME = Pattern.compile("^\\s*#\\d+ \\[");
     private static final Pattern REGISTER = Pattern.compile("([A-Z][A-Z0-9_]*):\\s+([0-9a-f]+)");
 
-    /** crash's transcript of the run now on disk: the stored one, or one crash makes now ({@link VmBtTranscripts}). */
+    /** crash's transcript of the run now on disk: the stored one, or one crash makes now ({@link VmTranscripts}). */
     private static CrashTranscript transcript(String run, String file, Session session) throws IOException, InterruptedException {
-        return VmBtTranscripts.of(run, file, session.dump().vmcoreinfo().orElseThrow());
+        var info = session.dump().vmcoreinfo().orElseThrow();
+        return VmTranscripts.of(VmTranscripts.Kind.BT, run, file, info.get("KERNELOFFSET").orElse("") + " " + info.get("CRASHTIME").orElse(""));
     }
 
     private static BtResult ours(Session s, String cmd) {

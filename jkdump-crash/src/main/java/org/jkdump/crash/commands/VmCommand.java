@@ -6,6 +6,7 @@ import java.util.List;
 import org.jkdump.crash.CommandException;
 import org.jkdump.crash.CommandSpec;
 import org.jkdump.crash.CrashCommand;
+import org.jkdump.crash.CrashFormat;
 import org.jkdump.crash.Getopt;
 import org.jkdump.crash.Session;
 import org.jkdump.format.JkdumpException;
@@ -64,14 +65,17 @@ public final class VmCommand implements CrashCommand<VmCommand.Options, VmComman
 
     @Override
     public void renderText(Result r, PrintWriter out) {
+        boolean subsequent = false;
         for (var e : r.tasks()) {
+            // crash separates the tasks with a blank line
+            if (subsequent) out.println();
+            subsequent = true;
             out.println(Bt.header(e.pid(), e.task(), e.cpu(), e.comm()));
             out.println("       MM               PGD          RSS    TOTAL_VM");
-            if (e.mm() == 0) {
-                out.println(String.format("%-16s  %-16s  %5s  %7s  ", "0", "0", "0k", "0k"));
-                continue;
-            }
-            out.println(String.format("%016x  %016x  %5s  %7s  ", e.mm(), e.pgd(), e.rssKb() + "k", e.totalVmKb() + "k"));
+            // crash's PRINT_VM_DATA: each value centred in its column (mm, pgd 16, RSS 6, TOTAL_VM 8)
+            out.println(String.join("  ", CrashFormat.center(Long.toHexString(e.mm()), 16), CrashFormat.center(Long.toHexString(e.pgd()), 16),
+                    CrashFormat.center(e.rssKb() + "k", 6), CrashFormat.center(e.totalVmKb() + "k", 8)));
+            if (e.mm() == 0) continue;
             out.println("      VMA           START       END     FLAGS FILE");
             for (var v : e.vmas())
                 out.println(String.format("%016x %10x %10x %x %s", v.address(), v.start(), v.end(), v.flags(), v.file()));

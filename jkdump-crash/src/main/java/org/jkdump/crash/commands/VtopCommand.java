@@ -126,7 +126,7 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
             out.println();
             long leaf = t.entries().getLast().value();
             var pte = Long.toHexString(leaf);
-            out.println(center("PTE", pte.length()) + "  PHYSICAL  FLAGS");
+            out.println(org.jkdump.crash.CrashFormat.center("PTE", pte.length()) + "  PHYSICAL  FLAGS");
             out.println(String.format("%s  %8x  (%s)", pte, t.pageBase(), String.join("|", t.leafFlags())));
             if (t.vma().isPresent()) {
                 var v = t.vma().get();
@@ -143,11 +143,5 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
                 out.println(p.flagNames().isEmpty() ? line : line + " " + String.join(",", p.flagNames()));
             }
         }
-    }
-
-    /** {@code text} centred in {@code width} columns, the odd blank on the right (crash's mkstring CENTER). */
-    static String center(String text, int width) {
-        int pad = Math.max(0, width - text.length());
-        return " ".repeat(pad / 2) + text + " ".repeat(pad - pad / 2);
     }
 }
