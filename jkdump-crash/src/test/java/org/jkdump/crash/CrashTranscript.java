@@ -13,10 +13,11 @@ import org.jkdump.format.Fixtures;
 /**
  * What crash printed, from a fixture's crash.txt: sections that start with a line
  * {@code ### CMD: <command>}, each the command's output lines. Other {@code ###} lines
- * (the crash version, the command line, what the run was) are comments, kept apart.
+ * (the crash version, the command line, what the run was) are comments, kept apart, and so
+ * is what crash printed before the first command (its complaints while it started).
  * Comparison helpers put both sides in every mismatch message.
  */
-public record CrashTranscript(Path file, List<Section> sections, List<String> comments) {
+public record CrashTranscript(Path file, List<Section> sections, List<String> comments, List<String> preamble) {
     private static final String CMD = "### CMD: ";
 
     /** One command and the lines crash printed for it. */
@@ -34,6 +35,7 @@ public record CrashTranscript(Path file, List<Section> sections, List<String> co
     public static CrashTranscript parse(Path file, String text) {
         var sections = new ArrayList<Section>();
         var comments = new ArrayList<String>();
+        var preamble = new ArrayList<String>();
         String cmd = null;
         var lines = new ArrayList<String>();
         for (var line : text.split("\n", -1)) {
@@ -45,13 +47,15 @@ public record CrashTranscript(Path file, List<Section> sections, List<String> co
                 comments.add(line.substring(4));
             } else if (cmd != null) {
                 lines.add(line);
+            } else if (!line.isBlank()) {
+                preamble.add(line);
             }
         }
         if (cmd != null) {
             while (!lines.isEmpty() && lines.getLast().isEmpty()) lines.removeLast();
             sections.add(new Section(cmd, List.copyOf(lines)));
         }
-        return new CrashTranscript(file, List.copyOf(sections), List.copyOf(comments));
+        return new CrashTranscript(file, List.copyOf(sections), List.copyOf(comments), List.copyOf(preamble));
     }
 
     /** The value of the comment line {@code ### KEY: value}; fails the test when there is none. */
