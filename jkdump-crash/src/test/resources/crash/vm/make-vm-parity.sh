@@ -26,7 +26,7 @@ runs_dir="$JK_CACHE/runs"
 out_dir=$here
 if [[ "${1:-}" == --out ]]; then out_dir=$(cd "$2" && pwd); shift 2; fi
 (($#)) || set -- sysrq2 sysrq2/vmcore.full.elf la57 bug panic k612 k612-full k612-full/vmcore.full.elf \
-	qmp qmp/qmp/qemu-dump.elf qmp/qmp/qemu-dump.kdump-zlib
+	qmp qmp/qmp/qemu-dump.elf qmp/qmp/qemu-dump.kdump-zlib bench4g
 crash=$(crash_bin)
 "$crash" --version >/dev/null 2>&1 || die "$crash does not run (a broken download? remove $JK_CACHE/crash-trixie to fetch it again)"
 for arg in "$@"; do

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * made that crash can read: 6.1 sysrq (kdump-lzo and the raw ELF copy), 5-level paging,
  * BUG() and panic() in a module, 6.12 sysrq (kdump-lzo and the raw ELF copy), and QEMU's own
  * dump-guest-memory files (ELF, kdump-zlib), taken while the guest ran: no panic, the CPU
- * state from QEMU's notes, no CRASHTIME. crash ran with the debug vmlinux
+ * state from QEMU's notes, no CRASHTIME; and a 4 GiB guest filled with user memory (bench4g,
+ * whose RAM lies on both sides of the PCI hole). crash ran with the debug vmlinux
  * (resources crash/vm/NAME-parity.txt, made by make-vm-parity.sh; made again into
  * target/crash-vm when the run on disk is another one); jkdump has the dump alone. jkdump's
  * side is written to target/crash-vm/jkdump/NAME-parity.txt to diff against crash's.
@@ -85,7 +86,7 @@ class CrashParityVmTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sysrq2", "sysrq2/vmcore.full.elf", "la57", "bug", "panic", "k612", "k612-full",
-            "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf", "qmp/qmp/qemu-dump.kdump-zlib"})
+            "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf", "qmp/qmp/qemu-dump.kdump-zlib", "bench4g"})
     void commandsPrintWhatCrashPrints(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : VmTranscripts.LZO;
         var dump = VmRuns.dir(run).resolve(file);
