@@ -56,21 +56,6 @@ class CrashParityVmTest {
     /** crash's complaint as it starts when it could not read all of the pid xarray. */
     private static final String LOST_PIDS = "cannot read pid struct from xarray";
 
-    /**
-     * "KERNELOFFSET CRASHTIME" of the run on disk, as make-vm-parity.sh reads them from its
-     * vmcoreinfo.txt: the first well-formed line of each (run-crash-vm.sh gathers that file
-     * from the dump's bytes, so it can hold a torn copy too).
-     */
-    private static String runId(String run) throws Exception {
-        var text = Files.readString(VmRuns.dir(run).resolve("vmcoreinfo.txt"), StandardCharsets.ISO_8859_1);
-        return first(text, "^KERNELOFFSET=([0-9a-f]+)$") + " " + first(text, "^CRASHTIME=([0-9]+)$");
-    }
-
-    private static String first(String text, String regex) {
-        var m = Pattern.compile(regex, Pattern.MULTILINE).matcher(text);
-        return m.find() ? m.group(1) : "";
-    }
-
     /** What jkdump printed for a command line: stdout, then stderr (crash's transcript has both). */
     private static List<String> ours(CrashRun r, String command) {
         var o = r.run(command);
@@ -91,7 +76,7 @@ class CrashParityVmTest {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : VmTranscripts.LZO;
         var dump = VmRuns.dir(run).resolve(file);
         assertThat(dump).isRegularFile();
-        var crash = VmTranscripts.of(VmTranscripts.Kind.PARITY, run, file, runId(run));
+        var crash = VmTranscripts.of(VmTranscripts.Kind.PARITY, run, file, VmTranscripts.runId(run));
         boolean crashLostTasks = crash.preamble().stream().anyMatch(l -> l.contains(LOST_PIDS));
         var commands = crash.sections().stream().map(CrashTranscript.Section::command).toList();
         var differences = new ArrayList<String>();

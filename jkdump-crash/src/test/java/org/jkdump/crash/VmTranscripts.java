@@ -49,6 +49,22 @@ final class VmTranscripts {
     private VmTranscripts() {
     }
 
+    /**
+     * "KERNELOFFSET CRASHTIME" of the run on disk, as the scripts read them from its
+     * vmcoreinfo.txt: the first well-formed line of each (run-crash-vm.sh gathers that file
+     * from the dump's bytes, so it can hold a torn copy too). Every dump of a run has this id,
+     * QEMU's dumps too, whose VMCOREINFO was saved before the crash and has no CRASHTIME.
+     */
+    static String runId(String run) throws IOException, InterruptedException {
+        var text = Files.readString(VmRuns.dir(run).resolve("vmcoreinfo.txt"), StandardCharsets.ISO_8859_1);
+        return first(text, "^KERNELOFFSET=([0-9a-f]+)$") + " " + first(text, "^CRASHTIME=([0-9]+)$");
+    }
+
+    private static String first(String text, String regex) {
+        var m = Pattern.compile(regex, Pattern.MULTILINE).matcher(text);
+        return m.find() ? m.group(1) : "";
+    }
+
     /** The transcript's file name for {@code file} (relative to the run's directory) of {@code run}. */
     static String name(Kind kind, String run, String file) {
         return run + (file.equals(LZO) ? "" : "-" + file.replace('/', '-')) + "-" + kind.suffix + ".txt";
@@ -58,14 +74,14 @@ final class VmTranscripts {
     static CrashTranscript of(Kind kind, String run, String file, String id) throws IOException, InterruptedException {
         var name = name(kind, run, file);
         var stored = stored(name);
-        if (stored.isPresent() && id.equals(runId(stored.get()))) return CrashTranscript.parse(Path.of("crash/vm", name), stored.get());
+        if (stored.isPresent() && id.equals(transcriptId(stored.get()))) return CrashTranscript.parse(Path.of("crash/vm", name), stored.get());
 
         var made = Fixtures.work().resolve("crash-vm").resolve(name);
-        if (!id.equals(runId(read(made)))) {
+        if (!id.equals(transcriptId(read(made)))) {
             System.err.printf("VmTranscripts: the stored crash/vm/%s is from another %s run than %s (%s): running crash on it into %s%n",
                     name, run, VmRuns.RUNS.resolve(run), id, made);
             VmRuns.locked(() -> {
-                if (id.equals(runId(read(made)))) return null; // another test JVM made it meanwhile
+                if (id.equals(transcriptId(read(made)))) return null; // another test JVM made it meanwhile
                 var arg = file.equals(LZO) ? run : run + "/" + file;
                 var script = Path.of(System.getProperty("jkdump.root", ".."), "jkdump-crash/src/test/resources/crash/vm", kind.script);
                 assertThat(script).as(kind.script).isRegularFile();
@@ -75,7 +91,7 @@ final class VmTranscripts {
             });
         }
         var text = read(made);
-        assertThat(runId(text)).as("%s %s wrote %s for the run with KERNELOFFSET, CRASHTIME", kind.script, run, made).isEqualTo(id);
+        assertThat(transcriptId(text)).as("%s %s wrote %s for the run with KERNELOFFSET, CRASHTIME", kind.script, run, made).isEqualTo(id);
         var transcript = CrashTranscript.parse(made, text);
         // crash that could not read the dump prints its complaint and no task at all
         for (var cmd : kind.commands)
@@ -95,7 +111,7 @@ final class VmTranscripts {
     }
 
     /** "KERNELOFFSET CRASHTIME" of the transcript's RUN line; "" when it has none. */
-    private static String runId(String text) {
+    private static String transcriptId(String text) {
         var m = RUN_LINE.matcher(text);
         return m.find() ? m.group(2) + " " + m.group(3) : "";
     }
