@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates <name>-parity.txt: crash 8.0.6's sys, set, ps, ps -p, mod, kmem -i, kmem -s, log,
-# and task / files / vm / struct of the panic task and of the run's markerproc, on the
+# p init_uts_ns, task / files / vm / struct / vtop of the panic task and task / files / vm of
+# the run's markerproc, on the
 # ../shared/vm runs in /var/cache/jkdump-vm/runs (made by run-crash-vm.sh), with the kernel's
 # debug vmlinux (fetched into the cache when missing), in crash.txt's "### CMD:" format.
 #   make-vm-parity.sh [--out DIR] [ARG...]     (default: every dump below, into this directory)
@@ -50,8 +51,8 @@ for arg in "$@"; do
 	panic=$(grep -m1 -E '^ +PID: [0-9]+$' <<<"$context" | grep -o '[0-9]*$') ||
 		{ head -30 <<<"$context" >&2; die "crash names no current task for $dump"; }
 	task=$(grep -m1 -E '^ +TASK: [0-9a-f]+' <<<"$context" | awk '{print $2}')
-	cmds=("sys" "set" "ps" "ps -p $panic" "mod" "kmem -i" "kmem -s" "log"
-		"task $panic" "files $panic" "vm $panic" "struct task_struct.comm,pid $task"
+	cmds=("sys" "set" "ps" "ps -p $panic" "ps -p" "mod" "kmem -i" "kmem -s" "log" "p init_uts_ns"
+		"task $panic" "files $panic" "vm $panic" "struct task_struct.comm,pid $task" "vtop $task"
 		"task $user" "files $user" "vm $user")
 	log "crash on $run/$file: panic task $panic, user process $user"
 	{

@@ -26,9 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * target/crash-vm when the run on disk is another one); jkdump has the dump alone. jkdump's
  * side is written to target/crash-vm/jkdump/NAME-parity.txt to diff against crash's.
  *
- * <p>Commands: sys, set (which task is the panic task), ps, ps -p of the panic task, mod,
- * kmem -i, kmem -s, log, task / files / vm of the panic task and of the drill's markerproc
- * (console.log's {@code JKDUMP: PROCESS markerproc pid=}), struct of the panic task.
+ * <p>Commands: sys, set (which task is the panic task), ps, ps -p of the panic task and of
+ * every task, mod, kmem -i, kmem -s, log, p init_uts_ns, task / files / vm / struct / vtop of
+ * the panic task, task / files / vm of the drill's markerproc (console.log's
+ * {@code JKDUMP: PROCESS markerproc pid=}).
  * What is left out, each for its reason:
  * <ul>
  * <li>sys KERNEL and DUMPFILE: they name the files crash was given (its vmlinux, a path of
@@ -40,8 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *     jkdump the structure member. The lines before must be equal and jkdump's must then fail.
  * <li>The tasks crash lost: on k612's kdump-lzo crash cannot read some of the pid xarray's
  *     nodes ("cannot read pid struct from xarray" as it starts) and lists 45 tasks; jkdump
- *     walks the task list and the pid xarray and finds more. There, every ps row of crash's
- *     must be among jkdump's, and sys's TASKS may be larger; everything else is compared whole.
+ *     walks the task list and the pid xarray and finds more. There, every ps row and every ps -p
+ *     family of crash's must be among jkdump's, and sys's TASKS may be larger; everything else
+ *     is compared whole.
  * </ul>
  * k612-oops is not here: crash 8.0.6 cannot open its kdump-lzo at all (the 6.12 xarray node it
  * needs to start is one of the dropped pages: "page excluded ... xa_node shift"); BtVmTest
@@ -115,6 +117,11 @@ class CrashParityVmTest {
             missing.removeAll(new HashSet<>(ours));
             return missing.isEmpty() ? Optional.empty() : Optional.of("ps: rows of crash's missing from jkdump's: " + missing);
         }
+        if (crashLostTasks && cmd.equals("ps -p")) {
+            var missing = new ArrayList<>(families(crash));
+            missing.removeAll(new HashSet<>(families(ours)));
+            return missing.isEmpty() ? Optional.empty() : Optional.of("ps -p: families of crash's missing from jkdump's: " + missing);
+        }
         if (crashLostTasks && cmd.equals("sys")) {
             var tasks = Pattern.compile("^\\s+TASKS: (\\d+)$");
             var mineCount = ours.stream().map(tasks::matcher).filter(java.util.regex.Matcher::find).map(m -> Integer.parseInt(m.group(1))).findFirst();
@@ -125,6 +132,11 @@ class CrashParityVmTest {
                     crash.stream().filter(l -> !tasks.matcher(l).find()).toList());
         }
         return firstDifference(cmd, ours, crash);
+    }
+
+    /** ps -p's blocks (a task's line of ancestors), each as its lines joined. */
+    private static List<String> families(List<String> lines) {
+        return List.of(String.join("\n", lines).split("\n\n"));
     }
 
     /** The first line where the outputs part, both sides shown with the line number, or empty when equal. */
