@@ -27,7 +27,7 @@ crash=$(crash_bin)
 for arg in "$@"; do
 	run=${arg%%/*}
 	file=vmcore.kdump-lzo out=$run-bt.txt
-	if [[ "$arg" == */* ]]; then file=${arg#*/} out=$run-$file-bt.txt; fi
+	if [[ "$arg" == */* ]]; then file=${arg#*/} out=$run-${file//\//-}-bt.txt; fi
 	dump="$runs_dir/$run/$file"
 	[[ -f "$dump" ]] || die "no $dump: make the run first (run-crash-vm.sh)"
 	[[ -f "$runs_dir/$run/vmcoreinfo.txt" ]] || die "no $runs_dir/$run/vmcoreinfo.txt (run-crash-vm.sh writes it)"

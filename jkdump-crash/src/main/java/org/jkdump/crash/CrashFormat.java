@@ -48,4 +48,19 @@ public final class CrashFormat {
     public static String hex(long v) {
         return Long.toHexString(v);
     }
+
+    /**
+     * crash's mkstring(CENTER|LJUST): {@code text} centred in {@code width} columns, the odd
+     * blank on the right; as is when it does not fit.
+     */
+    public static String center(String text, int width) {
+        int pad = Math.max(0, width - text.length());
+        return " ".repeat(pad / 2) + text + " ".repeat(pad - pad / 2);
+    }
+
+    /** crash's mkstring(CENTER|RJUST): {@code text} centred in {@code width} columns, the odd blank on the left. */
+    public static String centerRight(String text, int width) {
+        int pad = Math.max(0, width - text.length());
+        return " ".repeat(pad - pad / 2) + text + " ".repeat(pad / 2);
+    }
 }

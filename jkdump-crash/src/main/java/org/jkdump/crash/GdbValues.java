@@ -14,15 +14,17 @@ import org.jkdump.kernel.symbols.SymbolTable;
  * {@code {{...}, {...}}}), char arrays as strings with octal escapes and the final NUL
  * dropped, pointers in hex followed by {@code <symbol+off>} when they point into the kernel
  * image or a module, and by the string for {@code char *}, chars as {@code 65 'A'}, bools as
- * {@code true}/{@code false}, enums by enumerator name. crash turns gdb's repeat compression
- * off and prints up to 512 elements of an array or string, then {@code ...}.
+ * {@code true}/{@code false}, enums by enumerator name. crash sets gdb's repeat threshold
+ * out of reach (no {@code <repeats N times>}) and its element limit ({@code print elements})
+ * to 256: an array shows its first 256 elements, then {@code ...}; a string counts whole runs
+ * of one repeated character, so it stops after the run that reaches 256 characters.
  *
  * <p>The value is formatted from one byte copy of the object; only {@code char *} strings
  * read more memory.
  */
 public final class GdbValues {
-    /** crash's element limit for arrays and strings. */
-    static final int MAX_ELEMENTS = 512;
+    /** crash's element limit for arrays and strings: gdb's print_max, which crash's gdb_interface.c sets to 256. */
+    static final int MAX_ELEMENTS = 256;
 
     private final Types types;
     private final KernelMemory memory;
@@ -105,7 +107,7 @@ public final class GdbValues {
             // a flexible array member: gdb shows where it starts (and the string there for chars)
             if (base == -1) return "0x0";
             long at = base + (bitOff >>> 3);
-            return "0x" + Long.toHexString(at) + (isCharType(elem) ? " " + string(at) : "");
+            return address(at) + (isCharType(elem) ? " " + string(at) : "");
         }
         if (isCharType(elem)) return charArray(b, (int) (bitOff >>> 3), count);
         long elemBits = types.sizeof(elem) * 8;
@@ -119,16 +121,31 @@ public final class GdbValues {
         return sb.append('}').toString();
     }
 
+    /**
+     * A char array as gdb's generic_printstr prints it: the array's last byte dropped when it
+     * is NUL (whatever the limit), then runs of one repeated byte taken whole until they add
+     * up to the element limit; {@code ...} when bytes are left.
+     */
     private String charArray(byte[] b, int start, long count) {
         int n = (int) Math.min(count, b.length - start);
-        // gdb leaves out the array's last byte when it is the terminating NUL
-        if (n > 0 && n <= MAX_ELEMENTS && b[start + n - 1] == 0) n--;
-        boolean cut = n > MAX_ELEMENTS;
+        if (n > 0 && b[start + n - 1] == 0) n--;
+        int end = runsUpToLimit(b, start, start + n);
         var sb = new StringBuilder("\"");
-        for (int i = 0; i < Math.min(n, MAX_ELEMENTS); i++) escape(sb, b[start + i] & 0xff);
+        boolean afterOctal = false;
+        for (int i = start; i < end; i++) afterOctal = escape(sb, b[i] & 0xff, afterOctal);
         sb.append('"');
-        if (cut) sb.append("...");
+        if (end < start + n) sb.append("...");
         return sb.toString();
+    }
+
+    /** Where gdb stops printing bytes [from, to): after the run of equal bytes that reaches the element limit. */
+    private static int runsUpToLimit(byte[] b, int from, int to) {
+        int at = from;
+        while (at < to && at - from < MAX_ELEMENTS) {
+            byte c = b[at];
+            while (at < to && b[at] == c) at++;
+        }
+        return at;
     }
 
     private String integer(BtfType.Int i, long v, int bitSize) {
@@ -137,7 +154,9 @@ public final class GdbValues {
         var num = i.signed() ? Long.toString(v) : Long.toUnsignedString(v);
         if (bitSize == 0 && i.size() == 1 && isCharName(i.name())) {
             var sb = new StringBuilder(num).append(" '");
-            escape(sb, (int) (v & 0xff));
+            int c = (int) (v & 0xff);
+            if (c == '\'') sb.append("\\'"); // the quote character of a char literal, as gdb escapes it
+            else escape(sb, c, false);
             return sb.append('\'').toString();
         }
         return num;
@@ -145,12 +164,20 @@ public final class GdbValues {
 
     private String pointer(BtfType.Ptr p, long v) {
         if (v == 0) return "0x0";
+        // gdb names the symbol a pointer points into, a char pointer's too, before its string
+        var text = address(v);
+        return isCharType(types.type(p.target())) ? text + " " + string(v) : text;
+    }
+
+    /**
+     * An address as gdb prints a pointer: hex, then {@code <symbol+offset>} when it points into
+     * a kernel symbol. Not after a linker-script label ({@link LinkerLabels}): gdb takes no
+     * size-less symbol for a data address.
+     */
+    private String address(long v) {
         var sb = new StringBuilder("0x").append(Long.toHexString(v));
-        var target = types.type(p.target());
-        if (isCharType(target)) {
-            sb.append(' ').append(string(v));
-        } else if (v < 0) {
-            symbols.symbolAt(v).ifPresent(s -> {
+        if (v < 0) {
+            symbols.symbolAt(v).filter(GdbValues::namesData).ifPresent(s -> {
                 sb.append(" <").append(s.symbol().name());
                 if (s.offset() != 0) sb.append('+').append(s.offset());
                 sb.append('>');
@@ -159,23 +186,54 @@ public final class GdbValues {
         return sb.toString();
     }
 
-    /** The NUL-terminated string at {@code address}, gdb-quoted; an unreadable one as gdb's error. */
+    /**
+     * The NUL-terminated string at {@code address}, gdb-quoted; an unreadable one as gdb's
+     * error. gdb (val_print_string) reads up to the element limit and adds {@code ...} only
+     * when the byte after those is not the NUL.
+     */
     private String string(long address) {
-        var sb = new StringBuilder("\"");
+        var read = new java.io.ByteArrayOutputStream();
+        boolean more = false;
         try {
-            for (int i = 0; i < MAX_ELEMENTS; i++) {
+            for (int i = 0; i <= MAX_ELEMENTS; i++) {
                 int c = memory.read(address + i, 1)[0] & 0xff;
-                if (c == 0) return sb.append('"').toString();
-                escape(sb, c);
+                if (c == 0) break;
+                if (i == MAX_ELEMENTS) {
+                    more = true;
+                    break;
+                }
+                read.write(c);
             }
-            return sb.append("\"...").toString();
         } catch (JkdumpException e) {
-            if (sb.length() > 1) return sb.append("\"...").toString();
-            return String.format("<error: Cannot access memory at address 0x%x>", address);
+            if (read.size() == 0) return String.format("<error: Cannot access memory at address 0x%x>", address);
+            more = true;
         }
+        var sb = new StringBuilder("\"");
+        boolean afterOctal = false;
+        for (byte c : read.toByteArray()) afterOctal = escape(sb, c & 0xff, afterOctal);
+        sb.append('"');
+        if (more) sb.append("...");
+        return sb.toString();
     }
 
-    private static void escape(StringBuilder sb, int c) {
+    /**
+     * Whether gdb would name this address by the symbol: always for code; for data only by a
+     * symbol with a size that covers it (a vmlinux symbol table's size; without one, any
+     * symbol but a linker-script label).
+     */
+    private static boolean namesData(org.jkdump.kernel.symbols.SymbolOffset s) {
+        var sym = s.symbol();
+        if (sym.isText()) return true;
+        if (sym.size().isPresent()) return Long.compareUnsigned(s.offset(), sym.size().getAsLong()) < 0;
+        return !LinkerLabels.isLabel(sym.name());
+    }
+
+    /**
+     * Appends one character as gdb's print_wchar does and says whether it was an octal
+     * escape: a digit right after an octal escape is escaped too, or it would read as part
+     * of the escape ({@code "\0004"} is not {@code "\000" "4"}).
+     */
+    private static boolean escape(StringBuilder sb, int c, boolean afterOctal) {
         switch (c) {
             case '"' -> sb.append("\\\"");
             case '\\' -> sb.append("\\\\");
@@ -186,12 +244,16 @@ public final class GdbValues {
             case '\b' -> sb.append("\\b");
             case '\f' -> sb.append("\\f");
             case 11 -> sb.append("\\v");
-            case 27 -> sb.append("\\033");
             default -> {
-                if (c >= 0x20 && c < 0x7f) sb.append((char) c);
-                else sb.append('\\').append(String.format("%03o", c));
+                if (c >= 0x20 && c < 0x7f && !(afterOctal && c >= '0' && c <= '9')) {
+                    sb.append((char) c);
+                } else {
+                    sb.append('\\').append(String.format("%03o", c));
+                    return true;
+                }
             }
         }
+        return false;
     }
 
     private boolean isCharType(BtfType t) {

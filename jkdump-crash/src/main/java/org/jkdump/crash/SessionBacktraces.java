@@ -59,6 +59,12 @@ final class SessionBacktraces implements BtContext {
     }
 
     @Override
+    public boolean cpuRegistersShown() {
+        var dump = session.kernel().dump();
+        return dump.format() != org.jkdump.format.DumpFormat.ELF || dump.notes().stream().anyMatch(n -> n.name().equals("QEMU"));
+    }
+
+    @Override
     public KernelMemory memory() {
         return session.kernel().memory();
     }

@@ -7,6 +7,7 @@ import org.jkdump.kernel.helpers.MemInfo;
 import org.jkdump.kernel.helpers.Panic;
 import org.jkdump.kernel.helpers.Uptime;
 import org.jkdump.kernel.helpers.Uts;
+import org.jkdump.kernel.helpers.WallClock;
 
 /**
  * The system data {@code sys} prints and {@code analyze} starts from.
@@ -31,7 +32,9 @@ public record SystemInfo(String kernel, boolean tainted, long taintMask, String 
         var d = k.dump().describe();
         if (d.dumpLevel().orElse(0) > 0 || !d.ranges().stream().allMatch(r -> r.excludedPages() == 0)) flags.add("PARTIAL DUMP");
         if (d.incomplete()) flags.add("INCOMPLETE");
-        long crashTime = k.vmcoreinfo().crashTime().orElse(0);
+        // crash's DATE is the timekeeper's xtime_sec; CRASHTIME (the same second, saved at the
+        // panic) stands in when the timekeeper cannot be read
+        long crashTime = WallClock.seconds(k).orElse(k.vmcoreinfo().crashTime().orElse(0));
         var panic = Panic.fromLog(log.stream().map(Session.LogLine::text).toList()).map(Panic::message).orElse("");
         long taint = s.taint().mask();
         return new SystemInfo(s.kernelSource(), taint != 0, taint, k.dump().name(), flags, present.size(),

@@ -21,8 +21,8 @@ public record TaskTable(List<Row> rows, Map<Long, Tasks.Task> byAddress) {
         var k = s.kernel();
         var tasks = s.tasks();
         var active = new HashSet<>(Tasks.active(k));
-        // crash's %MEM is RSS over the physical pages present (node_present_pages), not totalram_pages
-        long totalRam = Math.max(1, MemInfo.presentPages(k));
+        // crash's %MEM is RSS over the pages below high_memory (holes included), not totalram_pages
+        long totalRam = Math.max(1, MemInfo.directMapPages(k).orElseGet(() -> MemInfo.presentPages(k)));
         int pageKb = k.memory().physical().pageSize() / 1024;
         var rows = new ArrayList<Row>();
         var by = new HashMap<Long, Tasks.Task>();

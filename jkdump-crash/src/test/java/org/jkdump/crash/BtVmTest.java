@@ -33,13 +33,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Tag("vm")
 class BtVmTest {
-    private static final String LZO = VmBtTranscripts.LZO;
+    private static final String LZO = VmTranscripts.LZO;
     private static final Pattern FRAME = Pattern.compile("^\\s*#\\d+ \\[");
     private static final Pattern REGISTER = Pattern.compile("([A-Z][A-Z0-9_]*):\\s+([0-9a-f]+)");
 
-    /** crash's transcript of the run now on disk: the stored one, or one crash makes now ({@link VmBtTranscripts}). */
-    private static CrashTranscript transcript(String run, String file, Session session) throws IOException, InterruptedException {
-        return VmBtTranscripts.of(run, file, session.dump().vmcoreinfo().orElseThrow());
+    /** crash's transcript of the run now on disk: the stored one, or one crash makes now ({@link VmTranscripts}). */
+    private static CrashTranscript transcript(String run, String file) throws IOException, InterruptedException {
+        return VmTranscripts.of(VmTranscripts.Kind.BT, run, file, VmTranscripts.runId(run));
     }
 
     private static BtResult ours(Session s, String cmd) {
@@ -99,13 +99,14 @@ class BtVmTest {
      * 6.12's slab pages and so every task are present).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-full/vmcore.full.elf"})
+    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf",
+            "qmp/qmp/qemu-dump.kdump-zlib", "bench4g"})
     void backtracesMatchCrashFrameByFrame(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : LZO;
         var dump = VmRuns.dir(run).resolve(file);
         assertThat(dump).isRegularFile();
         try (var s = new Session(DumpFiles.open(dump))) {
-            var crash = transcript(run, file, s);
+            var crash = transcript(run, file);
             var soft = new SoftAssertions();
             for (var cmd : List.of("bt", "bt -a", "foreach bt")) {
                 var theirs = tasks(crash.section(cmd).lines());
@@ -136,7 +137,7 @@ class BtVmTest {
     @ValueSource(strings = {"bug", "panic", "k612"})
     void modListsWhatCrashListsWithoutModuleDebuginfo(String run) throws Exception {
         try (var r = new CrashRun(VmRuns.dump(run))) {
-            var crash = transcript(run, LZO, r.session());
+            var crash = transcript(run, LZO);
             var mod = crash.section("mod").lines();
             assertThat(String.join("\n", mod)).contains("(not loaded)  [CONFIG_KALLSYMS]");
             assertThat(r.run("mod").lines()).containsExactlyElementsOf(mod);

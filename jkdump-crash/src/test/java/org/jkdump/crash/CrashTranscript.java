@@ -13,10 +13,11 @@ import org.jkdump.format.Fixtures;
 /**
  * What crash printed, from a fixture's crash.txt: sections that start with a line
  * {@code ### CMD: <command>}, each the command's output lines. Other {@code ###} lines
- * (the crash version, the command line) are comments. Comparison helpers put both sides
- * in every mismatch message.
+ * (the crash version, the command line, what the run was) are comments, kept apart, and so
+ * is what crash printed before the first command (its complaints while it started).
+ * Comparison helpers put both sides in every mismatch message.
  */
-public record CrashTranscript(Path file, List<Section> sections) {
+public record CrashTranscript(Path file, List<Section> sections, List<String> comments, List<String> preamble) {
     private static final String CMD = "### CMD: ";
 
     /** One command and the lines crash printed for it. */
@@ -33,6 +34,8 @@ public record CrashTranscript(Path file, List<Section> sections) {
 
     public static CrashTranscript parse(Path file, String text) {
         var sections = new ArrayList<Section>();
+        var comments = new ArrayList<String>();
+        var preamble = new ArrayList<String>();
         String cmd = null;
         var lines = new ArrayList<String>();
         for (var line : text.split("\n", -1)) {
@@ -41,16 +44,24 @@ public record CrashTranscript(Path file, List<Section> sections) {
                 cmd = line.substring(CMD.length()).strip();
                 lines.clear();
             } else if (line.startsWith("### ")) {
-                continue;
+                comments.add(line.substring(4));
             } else if (cmd != null) {
                 lines.add(line);
+            } else if (!line.isBlank()) {
+                preamble.add(line);
             }
         }
         if (cmd != null) {
             while (!lines.isEmpty() && lines.getLast().isEmpty()) lines.removeLast();
             sections.add(new Section(cmd, List.copyOf(lines)));
         }
-        return new CrashTranscript(file, List.copyOf(sections));
+        return new CrashTranscript(file, List.copyOf(sections), List.copyOf(comments), List.copyOf(preamble));
+    }
+
+    /** The value of the comment line {@code ### KEY: value}; fails the test when there is none. */
+    public String comment(String key) {
+        return comments.stream().filter(c -> c.startsWith(key + ": ")).map(c -> c.substring(key.length() + 2)).findFirst()
+                .orElseThrow(() -> new AssertionError("no '### " + key + ":' line in " + file));
     }
 
     /** The one section for exactly this command; fails the test when it is missing or repeated. */

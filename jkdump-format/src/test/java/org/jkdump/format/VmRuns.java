@@ -41,7 +41,8 @@ public final class VmRuns {
             "k612", List.of("--kernel", "6.12", "--crash", "sysrq", "--no-rawcopy"),
             "k612-full", List.of("--kernel", "6.12", "--crash", "sysrq"),
             "k612-oops", List.of("--kernel", "6.12", "--crash", "oops", "--no-rawcopy"),
-            "qmp", List.of("--crash", "sysrq", "--qmp-dump", "--no-rawcopy"));
+            "qmp", List.of("--crash", "sysrq", "--qmp-dump", "--no-rawcopy"),
+            "bench4g", List.of("--mem", "4G", "--bench", "--crash", "sysrq"));
 
     private VmRuns() {
     }

@@ -11,6 +11,7 @@ import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.KernelMemory;
 import org.jkdump.kernel.unwind.Backtrace;
 import org.jkdump.kernel.unwind.CodeSymbol;
+import org.jkdump.kernel.unwind.CpuRegisters;
 import org.jkdump.kernel.unwind.ExceptionFrame;
 import org.jkdump.kernel.unwind.Frame;
 import org.jkdump.kernel.unwind.StackRange;
@@ -86,7 +87,7 @@ public final class Bt {
         } catch (JkdumpException e) {
             return new TaskBacktrace(t.pid(), t.address(), t.cpu(), t.command(), List.of(), Optional.of(e.getMessage()), false, 0, List.of());
         }
-        var lines = lines(bt, o.frameContents() ? ctx.memory() : null);
+        var lines = lines(bt, o.frameContents() ? ctx.memory() : null, ctx.cpuRegistersShown());
         long rawStart = 0;
         List<Long> raw = List.of();
         if (o.rawStack()) {
@@ -102,14 +103,39 @@ public final class Bt {
 
     /** The lines crash shows for {@code bt}: numbered frames, register blocks, stack switches. */
     static List<BtLine> lines(Backtrace bt, KernelMemory frameMemory) {
+        return lines(bt, frameMemory, true);
+    }
+
+    /**
+     * @param cpuRegistersShown the dump's format is one whose CPU registers crash prints where a
+     *                          walk starts from them (kdump-compressed, QEMU's ELF); then the frame
+     *                          of rip's function is not numbered, as after any exception RIP
+     */
+    static List<BtLine> lines(Backtrace bt, KernelMemory frameMemory, boolean cpuRegistersShown) {
         var out = new ArrayList<BtLine>();
         var entries = bt.entries();
         int level = 0;
-        boolean afterSwitch = false;
+        boolean afterSwitch = false, skipStart = false;
         StackTransition lastSwitch = null;
         for (int i = 0; i < entries.size(); i++) {
             switch (entries.get(i)) {
+                case CpuRegisters c -> {
+                    var r = c.registers().asMap();
+                    Map<String, Long> regs = new LinkedHashMap<>();
+                    for (var name : List.of("rip", "rsp", "eflags", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "r8", "r9",
+                            "r10", "r11", "r12", "r13", "r14", "r15", "cs", "ss")) regs.put(name, r.get(name));
+                    var rip = c.userMode() ? "user space" : c.ripFunction()
+                            .map(fn -> fn.offset(c.registers().rip()) == 0 ? fn.name() : fn.name() + "+" + fn.offset(c.registers().rip()))
+                            .orElse(String.format("%016x", c.registers().rip()));
+                    // without the block (a kernel's ELF /proc/vmcore) crash numbers rip's frame as #0 instead
+                    if (c.userMode() || cpuRegistersShown) out.add(new BtLine.CpuRegistersLine(rip, c.userMode(), cpuRegistersShown, regs));
+                    skipStart = cpuRegistersShown;
+                }
                 case Frame f -> {
+                    if (skipStart && f.kind() == Frame.Kind.START) {
+                        skipStart = false;
+                        continue;
+                    }
                     if (f.kind() == Frame.Kind.INTERRUPTED && !afterSwitch) continue;
                     afterSwitch = false;
                     List<Long> contents = List.of();
@@ -199,6 +225,7 @@ public final class Bt {
                     }
                     case BtLine.ExceptionLine x -> registers(x, out);
                     case BtLine.StackSwitch s -> out.println("--- <" + s.from() + "> ---");
+                    case BtLine.CpuRegistersLine c -> cpuRegisters(c, out);
                 }
             }
             if (!t.complete()) t.problem().ifPresent(p -> out.println("bt: unwind stopped: " + p));
@@ -209,6 +236,20 @@ public final class Bt {
                 out.println(sb.toString().stripTrailing());
             }
         }
+    }
+
+    /** crash's exception RIP line and, when shown, display_regs_from_elf_notes()'s block (no ORIG_RAX: the note has none to show). */
+    private static void cpuRegisters(BtLine.CpuRegistersLine c, PrintWriter out) {
+        out.println("    [exception RIP: " + c.rip() + "]");
+        if (!c.shown()) return;
+        var r = c.registers();
+        out.printf("    RIP: %016x  RSP: %016x  RFLAGS: %08x%n", r.get("rip"), r.get("rsp"), r.get("eflags"));
+        out.printf("    RAX: %016x  RBX: %016x  RCX: %016x%n", r.get("rax"), r.get("rbx"), r.get("rcx"));
+        out.printf("    RDX: %016x  RSI: %016x  RDI: %016x%n", r.get("rdx"), r.get("rsi"), r.get("rdi"));
+        out.printf("    RBP: %016x   R8: %016x   R9: %016x%n", r.get("rbp"), r.get("r8"), r.get("r9"));
+        out.printf("    R10: %016x  R11: %016x  R12: %016x%n", r.get("r10"), r.get("r11"), r.get("r12"));
+        out.printf("    R13: %016x  R14: %016x  R15: %016x%n", r.get("r13"), r.get("r14"), r.get("r15"));
+        out.printf("    CS: %04x  SS: %04x%n", r.get("cs"), r.get("ss"));
     }
 
     private static void registers(BtLine.ExceptionLine x, PrintWriter out) {

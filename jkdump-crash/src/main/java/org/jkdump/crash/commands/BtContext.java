@@ -15,4 +15,13 @@ public interface BtContext {
     KernelUnwinder unwinder();
 
     KernelMemory memory();
+
+    /**
+     * Whether crash prints the CPU note's registers where a walk starts from them: for the
+     * kdump-compressed formats and QEMU's ELF dumps (which carry "QEMU" notes), not for a
+     * kernel's own ELF /proc/vmcore copy.
+     */
+    default boolean cpuRegistersShown() {
+        return true;
+    }
 }

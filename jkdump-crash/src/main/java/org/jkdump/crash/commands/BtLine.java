@@ -6,11 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** One element of a task's backtrace as {@code bt} shows it: a numbered frame, saved registers, or a stack switch. */
+/**
+ * One element of a task's backtrace as {@code bt} shows it: a numbered frame, saved registers,
+ * a stack switch, or the CPU registers the walk started from.
+ */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = BtLine.FrameLine.class, name = "frame"),
         @JsonSubTypes.Type(value = BtLine.ExceptionLine.class, name = "exception"),
-        @JsonSubTypes.Type(value = BtLine.StackSwitch.class, name = "stack-switch")})
+        @JsonSubTypes.Type(value = BtLine.StackSwitch.class, name = "stack-switch"),
+        @JsonSubTypes.Type(value = BtLine.CpuRegistersLine.class, name = "cpu-registers")})
 public sealed interface BtLine {
     /**
      * A numbered frame.
@@ -44,5 +48,18 @@ public sealed interface BtLine {
 
     /** The walk left stack {@code from} ("NMI exception stack", "IRQ stack") for {@code to}. */
     record StackSwitch(String from, String to) implements BtLine {
+    }
+
+    /**
+     * The registers of the CPU's NT_PRSTATUS note where the walk starts, for a CPU the dump
+     * caught where it was (no crash path on its stack). crash heads them {@code [exception RIP:
+     * fn+off]} ({@code user space} in user mode) and, for the dump formats whose notes it shows
+     * (kdump-compressed, QEMU's ELF), prints them as its display_regs_from_elf_notes() does.
+     *
+     * @param rip       {@code fn+offset} of rip, or "user space"
+     * @param shown     the register block is printed
+     * @param registers register name (crash's lower-case names) to value
+     */
+    record CpuRegistersLine(String rip, boolean userMode, boolean shown, Map<String, Long> registers) implements BtLine {
     }
 }

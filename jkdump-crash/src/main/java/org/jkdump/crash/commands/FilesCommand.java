@@ -41,7 +41,10 @@ public final class FilesCommand implements CrashCommand<FilesCommand.Options, Fi
         var out = new ArrayList<Entry>();
         for (var t : TaskSelection.of(session, o.tasks())) {
             try {
-                out.add(new Entry(t.pid(), t.address(), t.cpu(), t.comm(), TaskFiles.of(session.kernel(), t.address())));
+                var files = TaskFiles.of(session.kernel(), t.address());
+                out.add(new Entry(t.pid(), t.address(), t.cpu(), t.comm(), files));
+                // like crash, the first task whose files the dump lacks ends the command
+                if (files.cut().isPresent()) break;
             } catch (JkdumpException e) {
                 throw new CommandException("PID " + t.pid() + ": " + e.getMessage(), e);
             }
@@ -54,13 +57,15 @@ public final class FilesCommand implements CrashCommand<FilesCommand.Options, Fi
         for (var e : r.tasks()) {
             out.println(Bt.header(e.pid(), e.task(), e.cpu(), e.comm()));
             out.println("ROOT: " + e.files().root() + "    CWD: " + e.files().cwd());
-            if (e.files().open().isEmpty()) {
+            if (e.files().open().isEmpty() && e.files().cut().isEmpty()) {
                 out.println("No open files");
             } else {
                 out.println(" FD       FILE            DENTRY           INODE       TYPE PATH");
                 for (var f : e.files().open())
                     out.println(String.format("%3d %016x %016x %016x %-4s %s", f.fd(), f.file(), f.dentry(), f.inode(), f.type(), f.path()));
             }
+            // the descriptors before the one the dump lacks are shown, then the command fails as crash's does
+            if (e.files().cut().isPresent()) throw new CommandException("PID " + e.pid() + ": " + e.files().cut().get());
             out.println();
         }
     }

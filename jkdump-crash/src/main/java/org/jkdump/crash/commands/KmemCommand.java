@@ -68,9 +68,13 @@ public final class KmemCommand implements CrashCommand<KmemCommand.Options, Kmem
             return;
         }
         out.println("CACHE             OBJSIZE  ALLOCATED     TOTAL  SLABS  SSIZE  NAME");
-        for (var c : r.caches())
+        for (var c : r.caches()) {
+            // crash reports a freelist it could not follow to its end before the cache's row
+            for (var b : c.freelistBreaks())
+                out.printf("kmem: %s: slab: %x %s: %x%n", c.name(), b.slab(), b.duplicate() ? "duplicate freelist object" : "invalid freepointer", b.slot());
             out.printf("%016x %8d  %9s  %8d  %5d  %4dk  %s%n", c.address(), c.objectSize(),
                     c.allocated() < 0 ? "?" : Long.toString(c.allocated()), c.total(), c.slabs(), c.slabSize() / 1024, c.name());
+        }
     }
 
     private static void info(MemInfo m, int ps, PrintWriter out) {

@@ -9,7 +9,12 @@ import org.jkdump.crash.Getopt;
 import org.jkdump.crash.Session;
 import org.jkdump.kernel.helpers.Modules;
 
-/** {@code mod}: the loaded modules (struct module address, name, base, size), sorted by address as crash lists them. */
+/**
+ * {@code mod}: the loaded modules (struct module address, name, base, size), sorted by base
+ * address as crash lists them (its load_module table is ordered by mod_base: the core layout's
+ * base up to 6.3, {@code mem[MOD_TEXT]}'s from 6.4, where struct module lives in another
+ * region than the text and the two orders part).
+ */
 public final class ModCommand implements CrashCommand<ModCommand.Options, ModCommand.Result> {
     public record Options(List<String> names) {
     }
@@ -46,7 +51,7 @@ public final class ModCommand implements CrashCommand<ModCommand.Options, ModCom
         var rows = Modules.all(session.kernel()).stream()
                 .filter(m -> o.names().isEmpty() || o.names().contains(m.name()))
                 .map(m -> new Row(m.address(), m.name(), m.base(), m.size(), m.taint().letters()))
-                .sorted(Comparator.comparing(Row::module, Long::compareUnsigned))
+                .sorted(Comparator.comparing(Row::base, Long::compareUnsigned))
                 .toList();
         return new Result(rows, session.kernel().types().hasMember("struct module", "mem"));
     }

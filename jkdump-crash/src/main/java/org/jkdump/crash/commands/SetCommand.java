@@ -22,8 +22,12 @@ public final class SetCommand implements CrashCommand<SetCommand.Options, SetCom
     public record Options(boolean all, Optional<String> name, Optional<String> value) {
     }
 
-    /** The context task as {@code set} shows it; {@code panic} marks the task that crashed. */
-    public record Context(int pid, String command, long task, int cpu, String state, boolean panic) {
+    /**
+     * The context task as {@code set} shows it; {@code panic} marks the task that crashed,
+     * {@code active} one running on a CPU, {@code samePid} how many tasks have its pid (the
+     * idle tasks all have pid 0).
+     */
+    public record Context(int pid, String command, long task, int cpu, String state, boolean panic, boolean active, int samePid) {
     }
 
     /** The settings shown, name to crash's text of the value, in crash's order. */
@@ -106,9 +110,11 @@ public final class SetCommand implements CrashCommand<SetCommand.Options, SetCom
     private static Result context(Session session, long address) {
         var t = session.tasks().stream().filter(x -> x.address() == address).findFirst()
                 .orElseThrow(() -> new CommandException("context task %x is not on the task list".formatted(address)));
-        boolean panic = address == org.jkdump.crash.PanicTask.address(session);
+        var panic = org.jkdump.crash.PanicTask.find(session);
+        boolean active = org.jkdump.kernel.helpers.Tasks.active(session.kernel()).contains(address);
+        int samePid = (int) session.tasks().stream().filter(x -> x.pid() == t.pid()).count();
         return new Result(Map.of(), false, Optional.of(new Context(t.pid(), t.comm(), t.address(), t.cpu(),
-                org.jkdump.kernel.helpers.Tasks.stateName(t.state()), panic)));
+                org.jkdump.kernel.helpers.Tasks.stateName(t.state()), panic.isPresent() && panic.getAsLong() == address, active, samePid)));
     }
 
     private static boolean onOff(String name, String v) {
@@ -137,9 +143,10 @@ public final class SetCommand implements CrashCommand<SetCommand.Options, SetCom
             out.println("    PID: " + c.pid());
             out.println("COMMAND: \"" + c.command() + "\"");
             // x86-64 keeps thread_info inside task_struct, so crash shows the same address twice
-            out.println(String.format("   TASK: %x  [THREAD_INFO: %x]", c.task(), c.task()));
+            out.println(String.format("   TASK: %x  %s[THREAD_INFO: %x]", c.task(),
+                    c.samePid() > 1 ? "(1 of " + c.samePid() + ")  " : "", c.task()));
             out.println("    CPU: " + c.cpu());
-            out.println("  STATE: " + c.state() + (c.panic() ? " (PANIC)" : " "));
+            out.println("  STATE: " + c.state() + (c.panic() ? " (PANIC)" : c.active() ? " (ACTIVE)" : " "));
             return;
         }
         if (r.radixOnly()) {

@@ -56,10 +56,7 @@ public final class TaskCommand implements CrashCommand<TaskCommand.Options, Task
         var type = types.struct("task_struct");
         var values = new GdbValues(types, k.memory(), k.symbols(), false);
         var out = new ArrayList<Entry>();
-        List<Tasks.Task> chosen = o.tasks().isEmpty()
-                ? session.tasks().stream().filter(t -> t.address() == session.context()).toList()
-                : o.tasks().stream().map(w -> find(session, w)).toList();
-        for (var t : chosen) {
+        for (var t : TaskSelection.of(session, o.tasks())) {
             var obj = KObject.at(types, k.memory(), (BtfType) type, t.address());
             List<StructCommand.Field> threadInfo = List.of();
             if (o.members().isEmpty() && types.find("struct thread_info").orElse(null) instanceof BtfType.Struct ti

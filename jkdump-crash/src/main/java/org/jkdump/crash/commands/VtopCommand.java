@@ -8,6 +8,7 @@ import org.jkdump.crash.Addresses;
 import org.jkdump.crash.CommandException;
 import org.jkdump.crash.CommandSpec;
 import org.jkdump.crash.CrashCommand;
+import org.jkdump.crash.CrashFormat;
 import org.jkdump.crash.Getopt;
 import org.jkdump.crash.Session;
 import org.jkdump.crash.UsageException;
@@ -125,9 +126,14 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
             out.println(String.format("  PAGE: %x%s", t.pageBase(), size));
             out.println();
             long leaf = t.entries().getLast().value();
+            // crash's translate_pte(): each column as wide as its value or its title, the titles
+            // centred to the left, the values to the right
             var pte = Long.toHexString(leaf);
-            out.println(center("PTE", pte.length()) + "  PHYSICAL  FLAGS");
-            out.println(String.format("%s  %8x  (%s)", pte, t.pageBase(), String.join("|", t.leafFlags())));
+            var phys = Long.toHexString(t.pageBase());
+            int pteWidth = Math.max(pte.length(), "PTE".length()), physWidth = Math.max(phys.length(), "PHYSICAL".length());
+            out.println(CrashFormat.center("PTE", pteWidth) + "  " + CrashFormat.center("PHYSICAL", physWidth) + "  FLAGS");
+            out.println(CrashFormat.centerRight(pte, pteWidth) + "  " + CrashFormat.centerRight(phys, physWidth) + "  ("
+                    + String.join("|", t.leafFlags()) + ")");
             if (t.vma().isPresent()) {
                 var v = t.vma().get();
                 out.println();
@@ -143,11 +149,5 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
                 out.println(p.flagNames().isEmpty() ? line : line + " " + String.join(",", p.flagNames()));
             }
         }
-    }
-
-    /** {@code text} centred in {@code width} columns, the odd blank on the right (crash's mkstring CENTER). */
-    static String center(String text, int width) {
-        int pad = Math.max(0, width - text.length());
-        return " ".repeat(pad / 2) + text + " ".repeat(pad - pad / 2);
     }
 }

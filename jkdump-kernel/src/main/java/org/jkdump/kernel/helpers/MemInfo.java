@@ -61,6 +61,21 @@ public record MemInfo(long totalRam, long free, long shared, long buffers, long 
         return total;
     }
 
+    /**
+     * The pages below {@code high_memory}, the end of the kernel's direct map of RAM (on x86-64
+     * {@code __va(max_pfn << PAGE_SHIFT)}, arch/x86/mm/init_64.c): holes included, so a 4 GiB
+     * machine whose RAM is split around the PCI hole has 5 GiB of them. crash divides a task's
+     * RSS by this for ps's %MEM. Empty when the direct map's base is not known.
+     */
+    public static java.util.OptionalLong directMapPages(Kernel k) {
+        var base = k.memory().layout().pageOffset();
+        if (base.isEmpty() || !Access.hasSymbol(k, "high_memory")) return java.util.OptionalLong.empty();
+        long high = k.memory().u64(Access.symbol(k, "high_memory"));
+        long bytes = high - base.get().address();
+        if (bytes <= 0) return java.util.OptionalLong.empty();
+        return java.util.OptionalLong.of(bytes / k.memory().physical().pageSize());
+    }
+
     private static long atomicLong(Kernel k, String symbol) {
         return k.memory().u64(Access.symbol(k, symbol));
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.KObject;
 import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.VirtualMemoryException;
 
 /**
  * The SLUB caches as crash's {@code kmem -s} summarises them: every {@code struct kmem_cache}
@@ -22,6 +23,8 @@ public final class Slabs {
     private static final int OO_SHIFT = 16;
     private static final int MAX_CACHES = 100_000;
     private static final int MAX_SLABS_ON_LIST = 10_000_000;
+    /** The name of a cache whose name string the dump lacks, as crash prints it. */
+    public static final String UNKNOWN_NAME = "(unknown)";
 
     private Slabs() {
     }
@@ -29,9 +32,20 @@ public final class Slabs {
     /**
      * One cache.
      *
-     * @param allocated objects in use, when every list could be read; -1 when a slab page was missing
+     * @param allocated objects in use, when every slab could be read; -1 when a struct slab was missing
+     * @param freelistBreaks the CPU freelists that ended early, their counts taken up to there
      */
-    public record Cache(long address, String name, long objectSize, long slabSize, long allocated, long total, long slabs) {
+    public record Cache(long address, String name, long objectSize, long slabSize, long allocated, long total, long slabs,
+                        List<FreelistBreak> freelistBreaks) {
+    }
+
+    /**
+     * A CPU slab's freelist cut short: the link in the free object at {@code slot} could not
+     * be read (its page is not in the dump), or it led back to an object already on the list.
+     *
+     * @param slab the struct slab of the CPU slab
+     */
+    public record FreelistBreak(long slab, long slot, boolean duplicate) {
     }
 
     public static List<Cache> all(Kernel k) {
@@ -56,7 +70,13 @@ public final class Slabs {
 
     private static Cache read(Kernel k, long address, long[] cpuOffsets, int pageSize, int nodeCount) {
         var s = Access.object(k, "struct kmem_cache", address);
-        var name = s.member("name").asString(256);
+        String name;
+        try {
+            name = k.memory().cString(s.member("name").asUnsigned(), 256);
+        } catch (VirtualMemoryException e) {
+            // the name's page is not in the dump (makedumpfile drops slab pages it takes for free ones): crash's placeholder
+            name = UNKNOWN_NAME;
+        }
         long objectSize = s.member("object_size").asUnsigned();
         long order = s.member("oo.x").asUnsigned() >>> OO_SHIFT;
         long slabSize = (long) pageSize << order;
@@ -79,30 +99,31 @@ public final class Slabs {
         long random = hardened ? s.member("random").asUnsigned() : 0;
         long fpOffset = s.member("offset").asUnsigned();
         long cpuSlab = s.member("cpu_slab").asUnsigned();
+        var breaks = new ArrayList<FreelistBreak>();
         for (long off : cpuOffsets) {
             try {
                 var c = Access.object(k, "struct kmem_cache_cpu", cpuSlab + off);
                 long slab = c.member("slab").asUnsigned();
-                if (slab != 0) {
-                    var sl = Access.object(k, "struct slab", slab);
-                    long objects = sl.member("objects").asUnsigned();
-                    free += objects - sl.member("inuse").asUnsigned();
-                    free += chain(k, c.member("freelist").asUnsigned(), fpOffset, hardened, random, objects);
-                }
+                // a CPU's partial slabs are counted with its CPU slab, as crash's count_cpu_partial() is
+                if (slab == 0) continue;
+                var sl = Access.object(k, "struct slab", slab);
+                long objects = sl.member("objects").asUnsigned();
+                free += objects - sl.member("inuse").asUnsigned();
+                free += chain(k, slab, c.member("freelist").asUnsigned(), fpOffset, hardened, random, breaks);
                 if (c.hasMember("partial")) {
                     var seen = new HashSet<Long>();
                     for (long ps = c.member("partial").asUnsigned(); ps != 0; ) {
                         if (!seen.add(ps) || seen.size() > MAX_SLABS_ON_LIST) throw new JkdumpException("per-cpu partial list of " + name + " loops");
-                        var sl = Access.object(k, "struct slab", ps);
-                        free += sl.member("objects").asUnsigned() - sl.member("inuse").asUnsigned();
-                        ps = sl.member("next").asUnsigned();
+                        var psl = Access.object(k, "struct slab", ps);
+                        free += psl.member("objects").asUnsigned() - psl.member("inuse").asUnsigned();
+                        ps = psl.member("next").asUnsigned();
                     }
                 }
             } catch (JkdumpException e) {
                 complete = false;
             }
         }
-        return new Cache(address, name, objectSize, slabSize, complete ? total - free : -1, total, slabs);
+        return new Cache(address, name, objectSize, slabSize, complete ? total - free : -1, total, slabs, List.copyOf(breaks));
     }
 
     /** Free slots on a node's partial list: objects - inuse of each slab. */
@@ -119,15 +140,48 @@ public final class Slabs {
         return free;
     }
 
-    /** Length of a freelist: each free object holds the next one's address at {@code fpOffset}, mangled when hardened. */
-    private static long chain(Kernel k, long first, long fpOffset, boolean hardened, long random, long max) {
+    /**
+     * Length of a CPU slab's lockless freelist: each free object holds the next one's address
+     * at {@code fpOffset}. CONFIG_SLAB_FREELIST_HARDENED stores it as {@code ptr ^ s->random ^
+     * swab(&slot)} from 5.7 and as {@code ptr ^ s->random ^ &slot} in 4.14 to 5.6; the second
+     * reading is taken when the first leads nowhere readable. A link that cannot be read ends the
+     * count there, the object holding it counted, as crash's count_free_objects() does; so does
+     * an object met twice.
+     */
+    private static long chain(Kernel k, long slab, long first, long fpOffset, boolean hardened, long random, List<FreelistBreak> breaks) {
+        var seen = new HashSet<Long>();
         long n = 0;
-        for (long obj = first; obj != 0; n++) {
-            if (n > max) throw new JkdumpException(String.format("a freelist from 0x%x is longer than its slab's %d objects", first, max));
+        // bit 0 marks no object (PAGE_MAPPING_ANON in crash's check)
+        for (long obj = first; obj != 0 && (obj & 1) == 0; n++) {
+            if (!seen.add(obj)) {
+                breaks.add(new FreelistBreak(slab, obj, true));
+                break;
+            }
+            if (seen.size() > MAX_SLABS_ON_LIST) throw new JkdumpException(String.format("the freelist from 0x%x does not end", first));
             long at = obj + fpOffset;
-            long stored = k.memory().u64(at);
-            obj = hardened ? stored ^ random ^ Long.reverseBytes(at) : stored;
+            long stored;
+            try {
+                stored = k.memory().u64(at);
+            } catch (VirtualMemoryException e) {
+                breaks.add(new FreelistBreak(slab, at, false));
+                return n + 1;
+            }
+            if (!hardened) {
+                obj = stored;
+            } else {
+                obj = stored ^ random ^ Long.reverseBytes(at);
+                if (obj != 0 && !readable(k, obj)) obj = stored ^ random ^ at;
+            }
         }
         return n;
+    }
+
+    private static boolean readable(Kernel k, long address) {
+        try {
+            k.memory().u64(address);
+            return true;
+        } catch (VirtualMemoryException e) {
+            return false;
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.jkdump.kernel.helpers;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.Kernel;
 
@@ -25,8 +26,12 @@ public final class TaskFiles {
     public record OpenFile(int fd, long file, long dentry, long inode, String type, String path) {
     }
 
-    /** @param root the task's root directory; @param cwd its working directory */
-    public record Files(String root, String cwd, List<OpenFile> open) {
+    /**
+     * @param root the task's root directory; @param cwd its working directory
+     * @param cut  what could not be read when the dump lacks a page behind a descriptor: the
+     *             list then holds the descriptors before it (crash prints those, then fails)
+     */
+    public record Files(String root, String cwd, List<OpenFile> open, Optional<String> cut) {
     }
 
     public static Files of(Kernel k, long task) {
@@ -37,21 +42,26 @@ public final class TaskFiles {
             cwd = DentryPath.of(k, t.member("fs.pwd"));
         }
         var open = new ArrayList<OpenFile>();
-        if (t.member("files").asUnsigned() == 0) return new Files(root, cwd, open);
+        if (t.member("files").asUnsigned() == 0) return new Files(root, cwd, open, Optional.empty());
         var fdt = t.member("files.fdt");
         long max = fdt.member("max_fds").asUnsigned();
         if (max > MAX_FDS) throw new JkdumpException(String.format("task 0x%x: fdtable claims %d descriptors", task, max));
         long fds = fdt.member("fd").asUnsigned();
         for (int i = 0; i < max; i++) {
-            long file = k.memory().u64(fds + 8L * i);
-            if (file == 0) continue;
-            var f = Access.object(k, "struct file", file);
-            long dentry = f.member("f_path.dentry").asUnsigned();
-            long inode = dentry == 0 ? 0 : Access.object(k, "struct dentry", dentry).member("d_inode").asUnsigned();
-            String type = inode == 0 ? "" : type((int) Access.object(k, "struct inode", inode).member("i_mode").asUnsigned());
-            open.add(new OpenFile(i, file, dentry, inode, type, DentryPath.of(k, f.member("f_path"))));
+            try {
+                long file = k.memory().u64(fds + 8L * i);
+                if (file == 0) continue;
+                var f = Access.object(k, "struct file", file);
+                long dentry = f.member("f_path.dentry").asUnsigned();
+                long inode = dentry == 0 ? 0 : Access.object(k, "struct dentry", dentry).member("d_inode").asUnsigned();
+                String type = inode == 0 ? "" : type((int) Access.object(k, "struct inode", inode).member("i_mode").asUnsigned());
+                open.add(new OpenFile(i, file, dentry, inode, type, DentryPath.of(k, f.member("f_path"))));
+            } catch (JkdumpException e) {
+                if (!Vmas.missing(e)) throw e;
+                return new Files(root, cwd, open, Optional.of(e.getMessage()));
+            }
         }
-        return new Files(root, cwd, open);
+        return new Files(root, cwd, open, Optional.empty());
     }
 
     /** crash's name for an inode's file type. */

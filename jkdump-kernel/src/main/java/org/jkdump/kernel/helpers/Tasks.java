@@ -46,6 +46,7 @@ public final class Tasks {
         // Forward along init_task.tasks; a thread-group leader whose task_struct the dump lacks
         // (makedumpfile 1.7.2 drops some slab pages of 6.12 kernels) ends that walk, and the
         // rest of the ring is then walked backwards from init_task up to the gap.
+        boolean lost = false;
         for (String direction : List.of("tasks.next", "tasks.prev")) {
             long leader = initTask;
             boolean gap = false;
@@ -54,7 +55,7 @@ public final class Tasks {
                 if (leader != initTask || direction.equals("tasks.next")) {
                     long group = leader;
                     try {
-                        forEachThread(k, leader, threadsMember, t -> {
+                        lost |= !forEachThread(k, leader, threadsMember, t -> {
                             if (tasks.size() >= MAX_TASKS) throw new JkdumpException("task list at " + Long.toHexString(initTask) + " has more than " + MAX_TASKS + " entries: corrupt");
                             if (t == group || seen.add(t)) tasks.add(read(k, t));
                         });
@@ -68,7 +69,9 @@ public final class Tasks {
                 leader = KObject.containerOf(k.types(), k.memory(), next, "struct task_struct", "tasks").address();
             } while (leader != initTask);
             if (!gap) break;
+            lost = true;
         }
+        if (lost) addFromPidIdr(k, seen, tasks);
         // the other CPUs' idle tasks are on no list: crash takes them from the run queues
         for (int cpu : Cpus.present(k)) {
             if (cpu == 0) continue;
@@ -83,13 +86,47 @@ public final class Tasks {
         return tasks;
     }
 
-    private static void forEachThread(Kernel k, long leader, String member, java.util.function.LongConsumer action) {
+    /**
+     * Tasks the walk above could not reach (between two task_structs the dump lacks, or in a
+     * thread list cut short): every pid has its number in the initial pid namespace, whose
+     * {@code idr} (an xarray, 4.20 and later) holds each {@code struct pid}; the task using it
+     * as its pid is the first on {@code pid->tasks[PIDTYPE_PID]}, linked through
+     * {@code task_struct.pid_links[PIDTYPE_PID]}. crash lists tasks this way. A task is taken
+     * only when its own pid field agrees with the pid's number.
+     */
+    private static void addFromPidIdr(Kernel k, HashSet<Long> seen, List<Task> tasks) {
+        var types = k.types();
+        if (!Access.hasSymbol(k, "init_pid_ns") || types.find("struct xa_node").isEmpty() || !types.hasMember("struct task_struct", "pid_links"))
+            return;
+        var idr = Access.global(k, "struct pid_namespace", "init_pid_ns").member("idr.idr_rt");
+        long linkOff = types.offsetOf("struct task_struct", "pid_links");
+        for (long pid : XArray.of(k, idr).entries()) {
+            try {
+                var p = Access.object(k, "struct pid", pid);
+                long first = p.member("tasks").index(0).member("first").asUnsigned();
+                if (first == 0) continue;
+                long task = first - linkOff;
+                if (seen.contains(task)) continue;
+                var t = read(k, task);
+                // numbers[] is a flexible array from 5.x: its first upid is the initial namespace's
+                var upid = Access.object(k, "struct upid", pid + types.offsetOf("struct pid", "numbers"));
+                if (t.pid() != upid.member("nr").asLong()) continue;
+                seen.add(task);
+                tasks.add(t);
+            } catch (JkdumpException e) {
+                if (!missing(e)) throw e;
+            }
+        }
+    }
+
+    /** Calls {@code action} for each thread of the group; false when the dump lacked part of its thread list. */
+    private static boolean forEachThread(Kernel k, long leader, String member, java.util.function.LongConsumer action) {
         var task = Access.object(k, "struct task_struct", leader);
         action.accept(leader);
         if (member.equals("thread_node")) {
             // signal->thread_head lists every thread (the leader too) through task_struct.thread_node
             long signal = task.member("signal").asUnsigned();
-            if (signal == 0) return;
+            if (signal == 0) return true;
             var head = Access.object(k, "struct signal_struct", signal).member("thread_head");
             long headAddr = head.address();
             long p;
@@ -99,7 +136,7 @@ public final class Tasks {
                 // an excluded signal_struct (makedumpfile 1.7.2 at -d 31 drops such slab pages of
                 // 6.12 kernels): the leader stays listed, only its other threads are lost
                 if (!missing(e)) throw e;
-                return;
+                return false;
             }
             int n = 0;
             while (p != headAddr && p != 0 && n++ < MAX_TASKS) {
@@ -110,7 +147,7 @@ public final class Tasks {
                 } catch (JkdumpException e) {
                     // a thread the dump lacks ends its group's thread list, not the task list
                     if (!missing(e)) throw e;
-                    return;
+                    return false;
                 }
             }
         } else {
@@ -122,6 +159,7 @@ public final class Tasks {
                 p = k.memory().u64(p);
             }
         }
+        return true;
     }
 
     /** The read failed on a page the dump does not hold (filtered out), not on bad data. */

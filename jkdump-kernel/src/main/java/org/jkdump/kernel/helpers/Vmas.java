@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.KObject;
 import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.MissingVirtualPageException;
 
 /**
  * A process's memory areas (struct vm_area_struct): from 6.1 in the mm's maple tree
@@ -28,45 +30,84 @@ public final class Vmas {
     public record Vma(long address, long start, long end, long flags, String file) {
     }
 
-    public static List<Vma> of(Kernel k, long mm) {
-        var m = Access.object(k, "struct mm_struct", mm);
-        var addresses = m.hasMember("mm_mt") ? mapleEntries(k, m.member("mm_mt")) : listEntries(k, m);
-        var out = new ArrayList<Vma>();
-        for (long a : addresses) {
-            var v = Access.object(k, "struct vm_area_struct", a);
-            if (v.member("vm_mm").asUnsigned() != mm) continue;  // a stale slot, not this mm's area
-            long file = v.member("vm_file").asUnsigned();
-            var path = file == 0 ? "" : DentryPath.of(k, Access.object(k, "struct file", file).member("f_path"));
-            out.add(new Vma(a, v.member("vm_start").asUnsigned(), v.member("vm_end").asUnsigned(), v.member("vm_flags").asUnsigned(), path));
-        }
-        out.sort(Comparator.comparing(Vma::start, Long::compareUnsigned));
-        return out;
+    /**
+     * The areas of {@code mm} in address order, as far as the dump holds them: the walk stops
+     * at the first tree node, area or file name whose page is missing, and {@code cut} says
+     * what could not be read (crash prints the areas before that and then fails the same way).
+     */
+    public record Areas(List<Vma> vmas, Optional<String> cut) {
     }
 
-    private static List<Long> listEntries(Kernel k, KObject mm) {
-        var out = new ArrayList<Long>();
+    /** Every area of {@code mm}; fails when the dump lacks any of them. */
+    public static List<Vma> of(Kernel k, long mm) {
+        return read(k, mm, true).vmas();
+    }
+
+    public static Areas read(Kernel k, long mm) {
+        return read(k, mm, false);
+    }
+
+    private static Areas read(Kernel k, long mm, boolean strict) {
+        var m = Access.object(k, "struct mm_struct", mm);
+        var addresses = new ArrayList<Long>();
+        Optional<String> cut = Optional.empty();
+        try {
+            if (m.hasMember("mm_mt")) mapleEntries(k, m.member("mm_mt"), addresses);
+            else listEntries(k, m, addresses);
+        } catch (JkdumpException e) {
+            if (strict || !missing(e)) throw e;
+            cut = Optional.of(e.getMessage());
+        }
+        var out = new ArrayList<Vma>();
+        for (long a : addresses) {
+            try {
+                var v = Access.object(k, "struct vm_area_struct", a);
+                if (v.member("vm_mm").asUnsigned() != mm) continue;  // a stale slot, not this mm's area
+                long file = v.member("vm_file").asUnsigned();
+                var path = file == 0 ? "" : DentryPath.of(k, Access.object(k, "struct file", file).member("f_path"));
+                out.add(new Vma(a, v.member("vm_start").asUnsigned(), v.member("vm_end").asUnsigned(), v.member("vm_flags").asUnsigned(), path));
+            } catch (JkdumpException e) {
+                if (strict || !missing(e)) throw e;
+                cut = Optional.of(e.getMessage());
+                break;
+            }
+        }
+        out.sort(Comparator.comparing(Vma::start, Long::compareUnsigned));
+        return new Areas(List.copyOf(out), cut);
+    }
+
+    /** The read failed on a page the dump does not hold (filtered out), not on bad data. */
+    static boolean missing(JkdumpException e) {
+        return e instanceof MissingVirtualPageException || e.getCause() instanceof MissingVirtualPageException;
+    }
+
+    private static void listEntries(Kernel k, KObject mm, List<Long> out) {
         for (long p = mm.member("mmap").asUnsigned(); p != 0; p = Access.object(k, "struct vm_area_struct", p).member("vm_next").asUnsigned()) {
             if (out.size() >= MAX_VMAS) throw new JkdumpException(String.format("mm 0x%x: more than %d areas on its mmap list (a loop?)", mm.address(), MAX_VMAS));
             out.add(p);
         }
-        return out;
     }
 
     /** Every entry of a maple tree (struct maple_tree), leaves in order; node types from BTF's enum maple_type. */
     static List<Long> mapleEntries(Kernel k, KObject tree) {
+        var out = new ArrayList<Long>();
+        mapleEntries(k, tree, out);
+        return out;
+    }
+
+    /** Adds the tree's entries to {@code out} in order; what was added stays when a node cannot be read. */
+    private static void mapleEntries(Kernel k, KObject tree, List<Long> out) {
         var types = k.types();
         long leaf64 = types.constant("maple_leaf_64").orElseThrow(() -> new JkdumpException("enum maple_type has no maple_leaf_64"));
         long range64 = types.constant("maple_range_64").orElseThrow(() -> new JkdumpException("enum maple_type has no maple_range_64"));
         long arange64 = types.constant("maple_arange_64").orElseThrow(() -> new JkdumpException("enum maple_type has no maple_arange_64"));
-        var out = new ArrayList<Long>();
         long root = tree.member("ma_root").asUnsigned();
-        if (root == 0) return out;
+        if (root == 0) return;
         if (!isNode(root)) {
             if ((root & 3) == 0) out.add(root);  // a single entry at index 0; values and internal entries are not areas
-            return out;
+            return;
         }
         walk(k, root, leaf64, range64, arange64, 0, out, new HashSet<>());
-        return out;
     }
 
     private static void walk(Kernel k, long entry, long leaf64, long range64, long arange64, int depth, List<Long> out, HashSet<Long> seen) {

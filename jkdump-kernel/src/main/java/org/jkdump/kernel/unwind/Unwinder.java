@@ -100,7 +100,7 @@ public final class Unwinder {
             if (calls.isReturnAddress(ret)) return fromDeepest(descend(slot, ret, stacks, 0), regs.rbp(), stacks);
             return fromRegisters(regs, stacks);
         }
-        if (PtRegs.userMode(regs)) return fromRegisters(regs, stacks);
+        if (PtRegs.userMode(regs)) return fromCpuRegisters(regs, stacks);
         // A snapshot inside a function (crash_setup_regs() in __crash_kexec): the function's
         // next call left its return address below the snapshot's SP.
         var fn = symbols.function(regs.rip());
@@ -115,7 +115,19 @@ public final class Unwinder {
                     return fromDeepest(descend(r, w, stacks, 0), regs.rbp(), stacks);
             }
         }
-        return fromRegisters(regs, stacks);
+        return fromCpuRegisters(regs, stacks);
+    }
+
+    /** A CPU stopped where it was ({@link CpuRegisters}): its registers, then the walk from its rip and rsp. */
+    private Backtrace fromCpuRegisters(X86Registers regs, Stacks stacks) {
+        boolean user = PtRegs.userMode(regs);
+        var start = new CpuRegisters(regs, user, user ? Optional.empty() : symbols.function(regs.rip()));
+        var rest = fromRegisters(regs, stacks);
+        var out = new ArrayList<BacktraceEntry>();
+        out.add(start);
+        // in user mode fromRegisters gives the user registers alone, which the CPU registers already are
+        if (!user) out.addAll(rest.entries());
+        return new Backtrace(out, rest.problem(), rest.complete());
     }
 
     private Backtrace fromDeepest(long[] deepest, long bp, Stacks stacks) {

@@ -23,6 +23,7 @@ class UnwinderTest {
                     + (f.kind() == Frame.Kind.CALL ? "" : "/" + f.kind()) + (f.reliable() ? "" : "?");
             case ExceptionFrame x -> (x.userMode() ? "user-regs@" : x.partial() ? "iret@" : "regs@") + Long.toHexString(x.address());
             case StackTransition t -> "--- " + t.from().label() + " ---";
+            case CpuRegisters c -> (c.userMode() ? "cpu-user-regs@" : "cpu-regs@") + Long.toHexString(c.registers().rip());
         }).toList();
     }
 
