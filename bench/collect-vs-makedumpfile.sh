@@ -38,6 +38,8 @@ mkdir -p "$work"
 # CPU on -c, cost CPU on -l and -d 31 (docs/BENCHMARKS.md).
 export JKDUMP_JAVA_OPTS=${JKDUMP_JAVA_OPTS:--Xmx32m -XX:-UsePerfData}
 "$here/bin/jkdump" --version >/dev/null   # build the jar before timing anything
+# an untimed collect first: the launcher records the command's AOT cache on its first run
+"$here/bin/jkdump" collect -c -d 31 --message-level 0 "$dump" "$work/warm-up" >/dev/null && rm -f "$work/warm-up"
 
 measure() { # OUT_PREFIX CMD... -> prints "wall rss_kb cpu_s"
   local prefix=$1; shift
