@@ -16,30 +16,15 @@ set -euo pipefail
 shopt -s inherit_errexit
 trap 'rc=$?; ((rc == 0)) || echo "make-vm-bt.sh: FAILED (exit $rc): no crash transcript; crash 8.0.6 (Debian trixie) or the debug vmlinux could not be had, or crash failed: see above" >&2' EXIT
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-root=$(cd "$here/../../../../../.." && pwd)
-source "$root/../shared/vm/lib.sh"
-runs_dir="$JK_CACHE/runs"
+source "$here/vm-dumps.sh"
 out_dir=$here
 if [[ "${1:-}" == --out ]]; then out_dir=$(cd "$2" && pwd); shift 2; fi
 (($#)) || set -- sysrq2 la57 bug panic k612 k612-oops k612-full/vmcore.full.elf
-crash=$(crash_bin)
-"$crash" --version >/dev/null 2>&1 || die "$crash does not run (a broken download? remove $JK_CACHE/crash-trixie to fetch it again)"
 for arg in "$@"; do
-	run=${arg%%/*}
-	file=vmcore.kdump-lzo out=$run-bt.txt
-	if [[ "$arg" == */* ]]; then file=${arg#*/} out=$run-${file//\//-}-bt.txt; fi
-	dump="$runs_dir/$run/$file"
-	[[ -f "$dump" ]] || die "no $dump: make the run first (run-crash-vm.sh)"
-	[[ -f "$runs_dir/$run/vmcoreinfo.txt" ]] || die "no $runs_dir/$run/vmcoreinfo.txt (run-crash-vm.sh writes it)"
-	kver=$(grep -a -m1 '^OSRELEASE=' "$runs_dir/$run/vmcoreinfo.txt" | cut -d= -f2)
-	offset=$(grep -a -m1 -E '^KERNELOFFSET=[0-9a-f]+$' "$runs_dir/$run/vmcoreinfo.txt" | cut -d= -f2)
-	time=$(grep -a -m1 -E '^CRASHTIME=[0-9]+$' "$runs_dir/$run/vmcoreinfo.txt" | cut -d= -f2)
-	[[ -n "$kver" && -n "$time" ]] || die "$runs_dir/$run/vmcoreinfo.txt lacks OSRELEASE or CRASHTIME"
-	vmlinux=$(fetch_debug_vmlinux "$kver")
-	[[ -f "$vmlinux" ]] || die "no debug vmlinux for $kver"
+	vm_dump "$arg" bt
 	log "crash on $run ($kver)"
 	{
-		echo "### crash $("$crash" --version 2>&1 | grep -m1 -o '[0-9][0-9.]*[0-9]') on runs/$run/$file with vmlinux-$kver (make-vm-bt.sh)"
+		echo "### crash $crash_version on runs/$run/$file with vmlinux-$kver (make-vm-bt.sh)"
 		echo "### RUN: $run KERNELOFFSET=$offset CRASHTIME=$time"
 		# crash's exit status after "q" is not an error report: its output is the result
 		"$crash" -s "$vmlinux" "$dump" < <(for c in "bt" "bt -a" "foreach bt" "mod"; do echo "!echo '### CMD: $c'"; echo "$c"; done; echo q) 2>&1 || true

@@ -21,30 +21,15 @@ set -euo pipefail
 shopt -s inherit_errexit
 trap 'rc=$?; ((rc == 0)) || echo "make-vm-parity.sh: FAILED (exit $rc): no crash transcript; crash 8.0.6 (Debian trixie) or the debug vmlinux could not be had, or crash failed: see above" >&2' EXIT
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
-root=$(cd "$here/../../../../../.." && pwd)
-source "$root/../shared/vm/lib.sh"
-runs_dir="$JK_CACHE/runs"
+source "$here/vm-dumps.sh"
 out_dir=$here
 if [[ "${1:-}" == --out ]]; then out_dir=$(cd "$2" && pwd); shift 2; fi
 (($#)) || set -- sysrq2 sysrq2/vmcore.full.elf la57 bug panic k612 k612-full k612-full/vmcore.full.elf \
 	qmp qmp/qmp/qemu-dump.elf qmp/qmp/qemu-dump.kdump-zlib bench4g
-crash=$(crash_bin)
-"$crash" --version >/dev/null 2>&1 || die "$crash does not run (a broken download? remove $JK_CACHE/crash-trixie to fetch it again)"
 for arg in "$@"; do
-	run=${arg%%/*}
-	file=vmcore.kdump-lzo out=$run-parity.txt
-	if [[ "$arg" == */* ]]; then file=${arg#*/} out=$run-${file//\//-}-parity.txt; fi
-	dump="$runs_dir/$run/$file"
-	[[ -f "$dump" ]] || die "no $dump: make the run first (run-crash-vm.sh)"
-	[[ -f "$runs_dir/$run/vmcoreinfo.txt" ]] || die "no $runs_dir/$run/vmcoreinfo.txt (run-crash-vm.sh writes it)"
-	kver=$(grep -a -m1 '^OSRELEASE=' "$runs_dir/$run/vmcoreinfo.txt" | cut -d= -f2)
-	offset=$(grep -a -m1 -E '^KERNELOFFSET=[0-9a-f]+$' "$runs_dir/$run/vmcoreinfo.txt" | cut -d= -f2)
-	time=$(grep -a -m1 -E '^CRASHTIME=[0-9]+$' "$runs_dir/$run/vmcoreinfo.txt" | cut -d= -f2)
-	[[ -n "$kver" && -n "$time" ]] || die "$runs_dir/$run/vmcoreinfo.txt lacks OSRELEASE or CRASHTIME"
+	vm_dump "$arg" parity
 	user=$(grep -a -m1 -o 'JKDUMP: PROCESS markerproc pid=[0-9]*' "$runs_dir/$run/console.log" | grep -o '[0-9]*$') ||
 		die "$runs_dir/$run/console.log names no markerproc pid"
-	vmlinux=$(fetch_debug_vmlinux "$kver")
-	[[ -f "$vmlinux" ]] || die "no debug vmlinux for $kver"
 	log "crash on $run/$file ($kver): the panic task"
 	# crash's exit status after "q" is not an error report: its output is the result
 	context=$(printf 'set\nq\n' | "$crash" -s "$vmlinux" "$dump" 2>&1 || true)
@@ -56,7 +41,7 @@ for arg in "$@"; do
 		"task $user" "files $user" "vm $user")
 	log "crash on $run/$file: panic task $panic, user process $user"
 	{
-		echo "### crash $("$crash" --version 2>&1 | grep -m1 -o '[0-9][0-9.]*[0-9]') on runs/$run/$file with vmlinux-$kver (make-vm-parity.sh)"
+		echo "### crash $crash_version on runs/$run/$file with vmlinux-$kver (make-vm-parity.sh)"
 		echo "### RUN: $run KERNELOFFSET=$offset CRASHTIME=$time"
 		echo "### PIDS: panic=$panic user=$user"
 		"$crash" -s "$vmlinux" "$dump" < <(for c in "${cmds[@]}"; do echo "!echo '### CMD: $c'"; echo "$c"; done; echo q) 2>&1 || true
