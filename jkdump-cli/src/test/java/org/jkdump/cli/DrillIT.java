@@ -40,6 +40,11 @@ class DrillIT {
             "oom|PANIC: +Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled|TASK: +CPU \\d+, PID \\d+ \"dd\"|"
                     + "COMMAND: \"dd\"\\n.* panic at .* out_of_memory(\\.cold)? at .* __alloc_pages at .* drill_hog at \\w+ \\[jkdrill\\]\\n"
                     + ".* entry_SYSCALL_64_after_hwframe at ",
+            // the watchdog's hrtimer panics on the IRQ stack over dd spinning in drill_spin(); IN: names the stuck function
+            "lockup|PANIC: +Kernel panic - not syncing: softlockup: hung tasks|TASK: +CPU \\d+, PID \\d+ \"dd\"|"
+                    + "IN: +drill_spin \\[jkdrill\\]\\n.*L soft lockup occurred.*COMMAND: \"dd\"\\n.* panic at .* watchdog_timer_fn(\\.cold)? at "
+                    + ".* hrtimer_interrupt at .*sysvec_apic_timer_interrupt at \\w+\\n +--- <IRQ stack> ---\\n"
+                    + " +#\\d+ \\[\\w+\\] asm_sysvec_apic_timer_interrupt at \\w+\\n +\\[exception RIP: drill_spin\\+\\d+\\].* drill_crash at \\w+ \\[jkdrill\\]\\n",
     })
     void drillReportsThePanicAndTheProcessesItStarted(String crash, String panic, String where, String backtrace) throws Exception {
         String report = drill(crash);

@@ -81,6 +81,14 @@ oom)
 	say "CRASH-NOW type=$CRASH uptime=$(up)"
 	sleep 1
 	echo oom | dd of=/proc/jkdrill bs=64 2>/dev/null ;;
+lockup)
+	# dd spins in the module with preemption off; the watchdog's hrtimer panics after 2*thresh seconds
+	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
+	echo 1 > /proc/sys/kernel/softlockup_panic
+	echo 1 > /proc/sys/kernel/watchdog_thresh
+	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 1
+	echo lockup | dd of=/proc/jkdrill bs=64 2>/dev/null ;;
 *)
 	say "CRASH-NOW type=sysrq uptime=$(up)"
 	sleep 1

@@ -4,7 +4,9 @@
  * Writing "oops", "bug" or "panic" to /proc/jkdrill crashes inside drill_crash(): a NULL
  * pointer write, BUG() or panic(). "irq" arms a timer whose callback, drill_timer_fn(), writes
  * through a NULL pointer in softirq context on the IRQ stack. "oom" allocates pages without
- * freeing them until the kernel runs out of memory (the drill sets vm.panic_on_oom=1).
+ * freeing them until the kernel runs out of memory (the drill sets vm.panic_on_oom=1). "lockup"
+ * spins in drill_spin() with preemption off until the soft-lockup watchdog's hrtimer panics
+ * (the drill sets kernel.softlockup_panic=1).
  * (GPL because it is kernel code; it is jkdump's own.)
  */
 #include <linux/module.h>
@@ -39,6 +41,14 @@ static noinline void drill_hog(void)
 	}
 }
 
+/* never reschedules: the watchdog's per-cpu thread cannot run and touch its timestamp */
+static noinline void drill_spin(void)
+{
+	preempt_disable();
+	for (;;)
+		cpu_relax();
+}
+
 static noinline ssize_t drill_crash(struct file *file, const char __user *buf, size_t len, loff_t *pos)
 {
 	char word[8] = { 0 };
@@ -59,6 +69,8 @@ static noinline ssize_t drill_crash(struct file *file, const char __user *buf, s
 		return len;
 	} else if (strcmp(word, "oom") == 0)
 		drill_hog();
+	else if (strcmp(word, "lockup") == 0)
+		drill_spin();
 	return -EINVAL;
 }
 
