@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:",
                 "  jkdump drill --yes                         sysrq crash of Debian's 6.1 kernel, 1 GiB guest, crashkernel=256M",
                 "  jkdump drill --yes --crash oops            NULL dereference in the drill's test module (panic_on_oops=1)",
+                "  jkdump drill --yes --crash irq             NULL dereference in a timer callback: 'Fatal exception in interrupt'",
+                "  jkdump drill --yes --crash oom             the kernel runs out of memory with vm.panic_on_oom=1",
+                "  jkdump drill --yes --crash lockup          soft lockup in the test module, kernel.softlockup_panic=1",
                 "  jkdump drill --kernel 6.12 --keep          another kernel; keep the disk images",
                 "  jkdump drill --yes --target ssh            the capture kernel saves over ssh (DHCP on QEMU's user network) to a",
                 "                                             private sshd the drill runs on 127.0.0.1 (host 10.0.2.2 in the guest)",
@@ -27,7 +30,9 @@ import picocli.CommandLine.Spec;
 final class DrillCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "install missing packages without asking")
     boolean yes;
-    @Option(names = "--crash", paramLabel = "TYPE", description = "sysrq (default) | oops | bug | panic")
+    @Option(names = "--crash", paramLabel = "TYPE", description = "sysrq (default) | oops | bug | panic | irq (NULL write in a timer callback: oops in interrupt"
+            + " context, backtrace across the IRQ stack) | oom (module hoards pages, vm.panic_on_oom=1)"
+            + " | lockup (spin with preemption off, soft-lockup watchdog panics)")
     String crash = "sysrq";
     @Option(names = "--kernel", paramLabel = "6.1|6.12|RELEASE", description = "guest kernel (default 6.1)")
     String kernel = "6.1";

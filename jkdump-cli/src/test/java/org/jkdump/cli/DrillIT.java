@@ -25,15 +25,32 @@ class DrillIT {
 
     @ParameterizedTest(name = "--crash {0}")
     @CsvSource(delimiter = '|', value = {
-            "sysrq|PANIC: +Kernel panic - not syncing: sysrq triggered crash|sysrq: Trigger a crash",
-            "oops|OOPS: +BUG: kernel NULL pointer dereference|IN: +drill_crash \\[jkdrill\\]",
-            "bug|OOPS: +kernel BUG at \\S+/jkdrill.c:\\d+!|IN: +drill_crash \\[jkdrill\\]",
-            "panic|PANIC: +Kernel panic - not syncing: jkdrill: panic requested by jkdump drill|IN: +drill_crash(\\.cold)? \\[jkdrill\\]",
+            "sysrq|PANIC: +Kernel panic - not syncing: sysrq triggered crash|sysrq: Trigger a crash|",
+            "oops|OOPS: +BUG: kernel NULL pointer dereference|IN: +drill_crash \\[jkdrill\\]|",
+            "bug|OOPS: +kernel BUG at \\S+/jkdrill.c:\\d+!|IN: +drill_crash \\[jkdrill\\]|",
+            "panic|PANIC: +Kernel panic - not syncing: jkdrill: panic requested by jkdump drill|IN: +drill_crash(\\.cold)? \\[jkdrill\\]|",
+            // oops_end() kexecs before its panic("Fatal exception in interrupt"): the last line printed is the Oops line.
+            // The backtrace runs up the IRQ stack (page fault in the timer callback, softirq, the APIC timer interrupt)
+            // and crosses to the interrupted task's stack at the interrupt's exception frame, as crash shows it.
+            "irq|PANIC: +Oops: \\d{4} \\[#1\\]|IN: +drill_timer_fn \\[jkdrill\\]|OOPS: +BUG: kernel NULL pointer dereference.*"
+                    + "\\[exception RIP: drill_timer_fn\\+\\d+\\].*call_timer_fn at .*run_timer_softirq at .*"
+                    + "sysvec_apic_timer_interrupt at \\w+\\n +--- <IRQ stack> ---\\n +#\\d+ \\[\\w+\\] asm_sysvec_apic_timer_interrupt at \\w+\\n"
+                    + " +\\[exception RIP: \\w+\\+\\d+\\]",
+            // the task whose allocation found no memory (dd writing to /proc/jkdrill) panics in out_of_memory()
+            "oom|PANIC: +Kernel panic - not syncing: Out of memory: system-wide panic_on_oom is enabled|TASK: +CPU \\d+, PID \\d+ \"dd\"|"
+                    + "COMMAND: \"dd\"\\n.* panic at .* out_of_memory(\\.cold)? at .* __alloc_pages at .* drill_hog at \\w+ \\[jkdrill\\]\\n"
+                    + ".* entry_SYSCALL_64_after_hwframe at ",
+            // the watchdog's hrtimer panics on the IRQ stack over dd spinning in drill_spin(); IN: names the stuck function
+            "lockup|PANIC: +Kernel panic - not syncing: softlockup: hung tasks|TASK: +CPU \\d+, PID \\d+ \"dd\"|"
+                    + "IN: +drill_spin \\[jkdrill\\]\\n.*L soft lockup occurred.*COMMAND: \"dd\"\\n.* panic at .* watchdog_timer_fn(\\.cold)? at "
+                    + ".* hrtimer_interrupt at .*sysvec_apic_timer_interrupt at \\w+\\n +--- <IRQ stack> ---\\n"
+                    + " +#\\d+ \\[\\w+\\] asm_sysvec_apic_timer_interrupt at \\w+\\n +\\[exception RIP: drill_spin\\+\\d+\\].* drill_crash at \\w+ \\[jkdrill\\]\\n",
     })
-    void drillReportsThePanicAndTheProcessesItStarted(String crash, String panic, String where) throws Exception {
+    void drillReportsThePanicAndTheProcessesItStarted(String crash, String panic, String where, String backtrace) throws Exception {
         String report = drill(crash);
         // jkdump analyze's report of the dump the capture kernel saved
         assertThat(report).containsPattern(panic).containsPattern(where).contains("SIGNATURE:");
+        if (backtrace != null) assertThat(report).containsPattern(Pattern.compile(backtrace, Pattern.DOTALL));
         assertThat(report).contains("status=ok").contains("dmesg=ok_");
         // the dump and vmcore-dmesg.txt are where the report says, and the log holds the panic
         var dump = Pattern.compile("DUMP: +(\\S+) \\(").matcher(report);

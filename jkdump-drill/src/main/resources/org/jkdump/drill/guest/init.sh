@@ -66,6 +66,29 @@ oops|bug|panic)
 	say "CRASH-NOW type=$CRASH uptime=$(up)"
 	sleep 1 # let the serial port send that line: the crash stops the tty from draining
 	echo "$CRASH" > /proc/jkdrill ;;
+irq)
+	# the timer callback oopses on the IRQ stack over whatever task it interrupted
+	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
+	echo 1 > /proc/sys/kernel/panic_on_oops
+	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 1
+	echo irq > /proc/jkdrill
+	sleep 5 ;;
+oom)
+	# a separate process (dd) asks the module to hoard pages: that task hits the OOM panic
+	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
+	echo 1 > /proc/sys/vm/panic_on_oom
+	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 1
+	echo oom | dd of=/proc/jkdrill bs=64 2>/dev/null ;;
+lockup)
+	# dd spins in the module with preemption off; the watchdog's hrtimer panics after 2*thresh seconds
+	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
+	echo 1 > /proc/sys/kernel/softlockup_panic
+	echo 1 > /proc/sys/kernel/watchdog_thresh
+	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 1
+	echo lockup | dd of=/proc/jkdrill bs=64 2>/dev/null ;;
 *)
 	say "CRASH-NOW type=sysrq uptime=$(up)"
 	sleep 1

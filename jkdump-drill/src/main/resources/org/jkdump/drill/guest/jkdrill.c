@@ -2,12 +2,52 @@
 /*
  * jkdrill: the kernel module jkdump's drill loads to crash the guest in a known place.
  * Writing "oops", "bug" or "panic" to /proc/jkdrill crashes inside drill_crash(): a NULL
- * pointer write, BUG() or panic(). (GPL because it is kernel code; it is jkdump's own.)
+ * pointer write, BUG() or panic(). "irq" arms a timer whose callback, drill_timer_fn(), writes
+ * through a NULL pointer in softirq context on the IRQ stack. "oom" allocates pages without
+ * freeing them until the kernel runs out of memory (the drill sets vm.panic_on_oom=1). "lockup"
+ * spins in drill_spin() with preemption off until the soft-lockup watchdog's hrtimer panics
+ * (the drill sets kernel.softlockup_panic=1).
+ * (GPL because it is kernel code; it is jkdump's own.)
  */
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/timer.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/list.h>
+
+static struct timer_list drill_timer;
+static LIST_HEAD(drill_hoard);
+
+static noinline void drill_timer_fn(struct timer_list *timer)
+{
+	int *volatile target = NULL;
+
+	pr_emerg("jkdrill: NULL write from the timer callback\n");
+	*target = 0x6a6b;
+}
+
+/* order-0 GFP_KERNEL allocations do not fail: they end in the OOM killer, here in the panic */
+static noinline void drill_hog(void)
+{
+	for (;;) {
+		struct page *page = alloc_page(GFP_KERNEL);
+
+		if (!page)
+			return;
+		list_add(&page->lru, &drill_hoard);
+	}
+}
+
+/* never reschedules: the watchdog's per-cpu thread cannot run and touch its timestamp */
+static noinline void drill_spin(void)
+{
+	preempt_disable();
+	for (;;)
+		cpu_relax();
+}
 
 static noinline ssize_t drill_crash(struct file *file, const char __user *buf, size_t len, loff_t *pos)
 {
@@ -24,6 +64,13 @@ static noinline ssize_t drill_crash(struct file *file, const char __user *buf, s
 		BUG();
 	else if (strcmp(word, "panic") == 0)
 		panic("jkdrill: panic requested by jkdump drill");
+	else if (strcmp(word, "irq") == 0) {
+		mod_timer(&drill_timer, jiffies + 1);
+		return len;
+	} else if (strcmp(word, "oom") == 0)
+		drill_hog();
+	else if (strcmp(word, "lockup") == 0)
+		drill_spin();
 	return -EINVAL;
 }
 
@@ -33,12 +80,14 @@ static const struct proc_ops drill_ops = {
 
 static int __init jkdrill_init(void)
 {
+	timer_setup(&drill_timer, drill_timer_fn, 0);
 	return proc_create("jkdrill", 0200, NULL, &drill_ops) ? 0 : -ENOMEM;
 }
 
 static void __exit jkdrill_exit(void)
 {
 	remove_proc_entry("jkdrill", NULL);
+	del_timer_sync(&drill_timer);
 }
 
 module_init(jkdrill_init);
