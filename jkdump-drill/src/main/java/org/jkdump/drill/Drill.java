@@ -28,7 +28,12 @@ import org.jkdump.format.JkdumpException;
  * fails stops the drill with the last console lines.
  */
 public final class Drill {
-    static final List<String> PACKAGES = List.of("qemu-system-x86", "busybox-static", "e2fsprogs", "kmod", "gcc", "libc6-dev", "make");
+    /**
+     * binutils: strip for the capture runtime's libjvm.so (5 MB the reservation needs); liblzo2-2:
+     * the collector's native LZO, which the capture initramfs takes from the host when it is there.
+     */
+    static final List<String> PACKAGES = List.of("qemu-system-x86", "busybox-static", "e2fsprogs", "kmod", "gcc", "libc6-dev", "make",
+            "binutils", "liblzo2-2");
     /** What an ssh drill needs besides: the sshd the dump goes to (and ssh-keygen, which comes with it). */
     static final List<String> SSH_PACKAGES = List.of("openssh-server");
 
