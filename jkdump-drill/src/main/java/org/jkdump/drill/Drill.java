@@ -140,7 +140,36 @@ public final class Drill {
         return report.withPhases(List.copyOf(phases), (System.nanoTime() - t0) / 1e9);
     }
 
+    /**
+     * A first kernel that prints nothing for this long has stalled under QEMU's TCG (seen once
+     * in many drills: the console stopped 0.95 s into the boot, before any disk was touched).
+     * An emulated boot prints a line every fraction of a second.
+     */
+    static final long BOOT_STALL_SECONDS = 120;
+
+    /** The guest printed nothing for {@link #BOOT_STALL_SECONDS} before its first marker. */
+    private static final class BootStalled extends RuntimeException {
+        BootStalled(String message) {
+            super(message);
+        }
+    }
+
+    /** Boots and follows the guest; a boot that stalls before the first kernel's first marker is retried once. */
     private GuestConsole boot(DebianKernel kernel, GuestImages.Built images, Path dir, boolean network) {
+        try {
+            return bootOnce(kernel, images, dir, network);
+        } catch (BootStalled e) {
+            log.println("jkdump drill: " + e.getMessage() + ": booting again");
+            log.flush();
+            try {
+                return bootOnce(kernel, images, dir, network);
+            } catch (BootStalled again) {
+                throw new DrillException("boot-first-kernel", again.getMessage() + ", twice", List.of());
+            }
+        }
+    }
+
+    private GuestConsole bootOnce(DebianKernel kernel, GuestImages.Built images, Path dir, boolean network) {
         Path consoleLog = dir.resolve("console.log");
         String cmdline = "console=ttyS0,115200 crashkernel=" + options.crashkernel() + " panic=5 jk.crash=" + options.crash()
                 + (options.classic() ? " jk.classic=1" : "") + (options.flipKernelByte() ? " jk.flip=1" : "");
@@ -160,10 +189,17 @@ public final class Drill {
             var console = new GuestConsole(consoleLog);
             var pending = new ArrayList<>(markers(network).entrySet());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
+            long lastLine = System.nanoTime();
+            boolean booted = false;
             try {
                 while (true) {
                     boolean exited = qemu.waitFor(250, TimeUnit.MILLISECONDS);
-                    for (String line : console.poll()) {
+                    var lines = console.poll();
+                    if (!lines.isEmpty()) lastLine = System.nanoTime();
+                    else if (!booted && System.nanoTime() - lastLine > TimeUnit.SECONDS.toNanos(BOOT_STALL_SECONDS))
+                        throw new BootStalled("the first kernel printed nothing for " + BOOT_STALL_SECONDS + " s of its boot"
+                                + " (a QEMU stall; last line: " + console.tail(1).stream().findFirst().orElse("none").strip() + ")");
+                    for (String line : lines) {
                         if (line.contains("JKDUMP-DRILL: FAILED"))
                             throw new DrillException(pending.isEmpty() ? "guest" : pending.getFirst().getValue(), line.strip(), console.tail(30));
                         int hit = -1;
@@ -174,6 +210,7 @@ public final class Drill {
                             var names = new ArrayList<String>();
                             for (int i = 0; i <= hit; i++) names.add(pending.removeFirst().getValue());
                             phase(String.join(" + ", names), line.strip());
+                            booted = true;
                             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
                         }
                     }
