@@ -244,12 +244,17 @@ public final class Bt {
         if (!c.shown()) return;
         var r = c.registers();
         out.printf("    RIP: %016x  RSP: %016x  RFLAGS: %08x%n", r.get("rip"), r.get("rsp"), r.get("eflags"));
+        generalRegisters(r, out);
+        out.printf("    CS: %04x  SS: %04x%n", r.get("cs"), r.get("ss"));
+    }
+
+    /** crash's five lines of general-purpose registers, RAX to R15, shared by both register blocks. */
+    private static void generalRegisters(java.util.Map<String, Long> r, PrintWriter out) {
         out.printf("    RAX: %016x  RBX: %016x  RCX: %016x%n", r.get("rax"), r.get("rbx"), r.get("rcx"));
         out.printf("    RDX: %016x  RSI: %016x  RDI: %016x%n", r.get("rdx"), r.get("rsi"), r.get("rdi"));
         out.printf("    RBP: %016x   R8: %016x   R9: %016x%n", r.get("rbp"), r.get("r8"), r.get("r9"));
         out.printf("    R10: %016x  R11: %016x  R12: %016x%n", r.get("r10"), r.get("r11"), r.get("r12"));
         out.printf("    R13: %016x  R14: %016x  R15: %016x%n", r.get("r13"), r.get("r14"), r.get("r15"));
-        out.printf("    CS: %04x  SS: %04x%n", r.get("cs"), r.get("ss"));
     }
 
     private static void registers(BtLine.ExceptionLine x, PrintWriter out) {
@@ -260,11 +265,7 @@ public final class Bt {
             out.printf("    CS: %04x  SS: %04x%n", r.get("cs"), r.get("ss"));
             return;
         }
-        out.printf("    RAX: %016x  RBX: %016x  RCX: %016x%n", r.get("rax"), r.get("rbx"), r.get("rcx"));
-        out.printf("    RDX: %016x  RSI: %016x  RDI: %016x%n", r.get("rdx"), r.get("rsi"), r.get("rdi"));
-        out.printf("    RBP: %016x   R8: %016x   R9: %016x%n", r.get("rbp"), r.get("r8"), r.get("r9"));
-        out.printf("    R10: %016x  R11: %016x  R12: %016x%n", r.get("r10"), r.get("r11"), r.get("r12"));
-        out.printf("    R13: %016x  R14: %016x  R15: %016x%n", r.get("r13"), r.get("r14"), r.get("r15"));
+        generalRegisters(r, out);
         out.printf("    ORIG_RAX: %016x  CS: %04x  SS: %04x%n", r.get("orig_rax"), r.get("cs"), r.get("ss"));
     }
 }
