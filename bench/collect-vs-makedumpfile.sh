@@ -43,6 +43,7 @@ export JKDUMP_JAVA_OPTS=${JKDUMP_JAVA_OPTS:--Xmx32m -XX:-UsePerfData}
 
 measure() { # OUT_PREFIX CMD... -> prints "wall rss_kb cpu_s"
   local prefix=$1; shift
+  sync   # the previous run's gigabyte of dirty pages is written back now, not during this run
   /usr/bin/time -v -o "$prefix.time" "$@" > "$prefix.log" 2>&1 || { echo "FAILED: $*" >&2; cat "$prefix.log" >&2; exit 1; }
   local wall rss
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$prefix.time")

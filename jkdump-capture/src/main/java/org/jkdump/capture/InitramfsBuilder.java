@@ -55,8 +55,11 @@ public final class InitramfsBuilder {
      */
     public static final List<String> NETWORK_MODULES = List.of("virtio_pci", "virtio_net", "e1000", "af_packet");
 
-    /** Libraries the capture uses when the host has them (liblzo2: native LZO for -l, ~130 KB; needs only glibc). */
-    static final List<String> OPTIONAL_LIBRARIES = List.of("liblzo2.so.2");
+    /**
+     * Libraries the capture uses when the host has them, each needing only glibc: liblzo2 for
+     * native LZO (-l, ~130 KB), libdeflate for fast deflate (-c, ~150 KB).
+     */
+    static final List<String> OPTIONAL_LIBRARIES = List.of("liblzo2.so.2", "libdeflate.so.0");
 
     public enum Compression { GZIP, ZSTD }
 
@@ -161,7 +164,8 @@ public final class InitramfsBuilder {
             // the runtime is dynamically linked: glibc and its loader come from the host, at the same paths
             for (Path lib : SharedLibraries.neededBy(spec.runtime()))
                 file(cpio, lib.toString().substring(1), Files.readAllBytes(lib.toRealPath()), 0755);
-            // the collector's -l calls liblzo2 when it can load it (aircompressor otherwise, a few times slower)
+            // the collector's -l calls liblzo2 and -c libdeflate when it can load them (aircompressor
+            // and java.util.zip otherwise, slower)
             for (String optional : OPTIONAL_LIBRARIES) {
                 var lib = SharedLibraries.find(optional);
                 if (lib.isPresent() && !files.contains(lib.get().toString().substring(1)))

@@ -128,6 +128,9 @@ class InitramfsBuilderTest {
         var lzo = SharedLibraries.find("liblzo2.so.2");
         assertThat(lzo).as("the host's liblzo2 (package liblzo2-2)").isPresent();
         assertThat(entries.get(lzo.get().toString().substring(1)).data()).isEqualTo(Files.readAllBytes(lzo.get().toRealPath()));
+        var deflate = SharedLibraries.find("libdeflate.so.0");
+        assertThat(deflate).as("the host's libdeflate (package libdeflate0)").isPresent();
+        assertThat(entries).containsKey(deflate.get().toString().substring(1));
         // modules decompressed, dependencies first, named in load order
         assertThat(new String(entries.get("lib/jkdump/modules.order").data(), StandardCharsets.UTF_8))
                 .isEqualTo("00-crc16.ko\n01-ext4.ko\n");

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
                 "hwpoison and offline pages are always left out.", "", "Examples:",
                 "  jkdump collect -l -d 31 /proc/vmcore /var/crash/vmcore        kdump-compressed, LZO",
                 "  jkdump collect -c -d 31,1 /proc/vmcore vmcore                  level 1 when level 31 does not fit",
+                "  jkdump collect -c --zlib-bytes -d 31 /proc/vmcore vmcore       the very bytes makedumpfile -c writes",
                 "  jkdump collect -E -d 31 vmcore.kdump vmcore.elf                convert to ELF",
                 "  jkdump collect -F -l -d 31 /proc/vmcore | ssh host 'jkdump collect -R vmcore'",
                 "  jkdump collect --split -d 31 /proc/vmcore dump.1 dump.2",
@@ -55,6 +56,10 @@ final class CollectCommand implements Callable<Integer> {
             return zlib ? PageCodec.ZLIB : lzo ? PageCodec.LZO : snappy ? PageCodec.SNAPPY : zstd ? PageCodec.ZSTD : PageCodec.NONE;
         }
     }
+
+    @Option(names = "--zlib-bytes", description = "with -c, deflate with zlib as makedumpfile does, so that the file is makedumpfile's byte for byte "
+            + "(by default the system's libdeflate, when there: faster and no larger)")
+    boolean zlibBytes;
 
     @Option(names = "-E", description = "write an ELF core instead of kdump-compressed")
     boolean elf;
@@ -108,8 +113,9 @@ final class CollectCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
         var levels = DumpLevel.parseList(level);
+        if (zlibBytes && codec.codec() != PageCodec.ZLIB) throw usage("--zlib-bytes goes with -c");
         var options = new Collector.Options(levels, codec.codec(), elf ? Collector.Format.ELF : Collector.Format.KDUMP, threads,
-                budgetMiB << 20);
+                budgetMiB << 20, zlibBytes);
         List<Path> inputs;
         Collector.Output output;
         if (flatten) {

@@ -45,7 +45,17 @@ public final class Collector {
      * @param threads      compression threads (1: all on the calling thread)
      * @param memoryBudget bytes the pipeline may hold in flight (page batches)
      */
-    public record Options(List<DumpLevel> levels, PageCodec codec, Format format, int threads, long memoryBudget) {
+    /**
+     * What a run does. {@code zlibBytes}: with {@link PageCodec#ZLIB}, deflate with zlib at
+     * level 1 as makedumpfile does, so that the file is makedumpfile's byte for byte; otherwise
+     * with the system's libdeflate when it is there ({@link NativeDeflate}: faster, and no larger).
+     */
+    public record Options(List<DumpLevel> levels, PageCodec codec, Format format, int threads, long memoryBudget, boolean zlibBytes) {
+        /** Options with the fastest deflate at hand. */
+        public Options(List<DumpLevel> levels, PageCodec codec, Format format, int threads, long memoryBudget) {
+            this(levels, codec, format, threads, memoryBudget, false);
+        }
+
         public Options {
             levels = List.copyOf(levels);
             if (levels.isEmpty()) throw new IllegalArgumentException("no dump level");
@@ -165,7 +175,7 @@ public final class Collector {
         var progress = Progress.forTerminal(err, kept);
         long bytes = 0;
         String name;
-        try (var pipeline = new PagePipeline(mem, MappedPages.of(source), options.codec(), options.threads(), inFlight,
+        try (var pipeline = new PagePipeline(mem, MappedPages.of(source), options.codec(), options.zlibBytes(), options.threads(), inFlight,
                 progress, source::release)) {
             switch (output) {
                 case Output.ToFile f -> {

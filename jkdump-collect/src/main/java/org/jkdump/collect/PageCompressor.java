@@ -10,7 +10,8 @@ import org.jkdump.format.write.PageEncoder;
 /**
  * One compressing thread's page encoder, writing each encoded page into a buffer of the
  * caller's: the zero-page test, the codec (LZO through the system's liblzo2 when it is there,
- * like makedumpfile; zlib through java.util.zip after the {@link RandomPage} test; the rest
+ * like makedumpfile; deflate after the {@link RandomPage} test, from libdeflate when it is
+ * there and through java.util.zip's zlib otherwise or when makedumpfile's bytes are asked for; the rest
  * through the formats layer's {@link PageEncoder}), and the raw page when compressing does not
  * make it smaller. Not thread-safe.
  */
@@ -21,16 +22,19 @@ final class PageCompressor {
     private final PageCodec codec;
     private final int pageSize;
     private final Optional<NativeLzo> lzo;
+    private final Optional<NativeDeflate> deflate;
     private final PageEncoder encoder;
     private final RandomPage random = new RandomPage();
     private final byte[] page;
     private final MemorySegment zeros;
     private PageCodec last = PageCodec.NONE;
 
-    PageCompressor(PageCodec codec, int pageSize) {
+    /** {@code zlibBytes}: deflate with zlib as makedumpfile does, even where libdeflate is at hand. */
+    PageCompressor(PageCodec codec, boolean zlibBytes, int pageSize) {
         this.codec = codec;
         this.pageSize = pageSize;
         this.lzo = codec == PageCodec.LZO ? NativeLzo.load() : Optional.empty();
+        this.deflate = codec == PageCodec.ZLIB && !zlibBytes ? NativeDeflate.load() : Optional.empty();
         this.encoder = new PageEncoder(codec, pageSize);
         this.page = new byte[pageSize];
         this.zeros = Arena.ofAuto().allocate(pageSize);
@@ -87,7 +91,10 @@ final class PageCompressor {
     private int encodeNonZero(byte[] b, int off, byte[] out, int at) {
         // stored raw without trying when zlib provably would not make it smaller (the proof is
         // deflate's: other codecs always try)
-        int n = codec == PageCodec.ZLIB && random.test(b, off, pageSize) ? -1 : encoder.compressInto(b, off, out, at);
+        int n;
+        if (codec == PageCodec.ZLIB && random.test(b, off, pageSize)) n = -1;
+        else if (deflate.isPresent()) n = deflate.get().compress(b, off, pageSize, out, at, pageSize - 1);
+        else n = encoder.compressInto(b, off, out, at);
         if (n > 0) {
             last = codec;
             return n;

@@ -60,8 +60,8 @@ final class PagePipeline implements AutoCloseable {
         }
     }
 
-    PagePipeline(PhysicalMemory in, Optional<MappedPages> mapped, PageCodec codec, int threads, int inFlight, Progress progress,
-                 Release release) {
+    PagePipeline(PhysicalMemory in, Optional<MappedPages> mapped, PageCodec codec, boolean zlibBytes, int threads, int inFlight,
+                 Progress progress, Release release) {
         this.release = release;
         this.in = in;
         this.mapped = mapped;
@@ -73,7 +73,7 @@ final class PagePipeline implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
-        this.workers = ThreadLocal.withInitial(() -> new PageCompressor(codec, pageSize));
+        this.workers = ThreadLocal.withInitial(() -> new PageCompressor(codec, zlibBytes, pageSize));
         this.progress = progress;
     }
 

@@ -127,6 +127,24 @@ class CollectorTest {
         assertThat(Files.mismatch(out, theirs)).as("first differing byte").isEqualTo(-1);
     }
 
+    @Test
+    void zlibOutputIsMakedumpfilesFileByteForByteWhenAskedAndNoLargerByDefault() throws Exception {
+        assertThat(NativeDeflate.available()).as("libdeflate.so.0 (package libdeflate0)").isTrue();
+        var theirs = Fixtures.sysrq("vmcore.kdump-zlib");
+        Path same = tmp.resolve("zlib-bytes"), fast = tmp.resolve("libdeflate");
+        try (var in = CollectInput.open(theirs)) {
+            new Collector(in, new Collector.Options(List.of(new DumpLevel(31)), PageCodec.ZLIB, Collector.Format.KDUMP, 2, 64 << 20, true),
+                    QUIET).collect(new Collector.Output.ToFile(same));
+            new Collector(in, options(31, PageCodec.ZLIB, Collector.Format.KDUMP, 2), QUIET).collect(new Collector.Output.ToFile(fast));
+        }
+        assertThat(Files.mismatch(same, theirs)).as("first byte where --zlib-bytes differs from makedumpfile -c").isEqualTo(-1);
+        assertThat(Files.mismatch(fast, theirs)).as("libdeflate's streams are not zlib's").isNotEqualTo(-1);
+        assertThat(Files.size(fast)).isLessThanOrEqualTo(Files.size(theirs));
+        try (var a = DumpFiles.open(theirs); var b = DumpFiles.open(fast)) {
+            assertSamePages(a, b, false);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = PageCodec.class, names = {"LZO", "ZLIB"})
     void mappedElfPagesReadInPlaceGiveTheFileThatCopiedPagesGive(PageCodec codec) throws Exception {

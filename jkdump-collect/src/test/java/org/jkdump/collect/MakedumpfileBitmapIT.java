@@ -50,8 +50,8 @@ class MakedumpfileBitmapIT {
     }
 
     /**
-     * Read in place from the mapped dump, on two threads: with zlib (random pages stored raw
-     * without deflating them, by proof) and with LZO (the system's liblzo2) the file is
+     * Read in place from the mapped dump, on two threads: with zlib as makedumpfile deflates
+     * ({@code --zlib-bytes}; random pages stored raw without deflating them, by proof) and with LZO (the system's liblzo2) the file is
      * makedumpfile's, byte for byte.
      */
     @ParameterizedTest(name = "{0} -d 1")
@@ -64,7 +64,7 @@ class MakedumpfileBitmapIT {
         try (var in = CollectInput.open(elf)) {
             assertThat(MappedPages.of(in)).isPresent();
             new Collector(in, new Collector.Options(List.of(new DumpLevel(1)), codec.equals("-c") ? PageCodec.ZLIB : PageCodec.LZO,
-                    Collector.Format.KDUMP, 2, 64 << 20), new PrintWriter(java.io.Writer.nullWriter())).collect(new Collector.Output.ToFile(ours));
+                    Collector.Format.KDUMP, 2, 64 << 20, true), new PrintWriter(java.io.Writer.nullWriter())).collect(new Collector.Output.ToFile(ours));
         }
         assertThat(Files.size(ours)).isEqualTo(Files.size(theirs));
         assertThat(Files.mismatch(ours, theirs)).as("first differing byte").isEqualTo(-1);

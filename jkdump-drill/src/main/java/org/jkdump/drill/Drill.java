@@ -30,10 +30,11 @@ import org.jkdump.format.JkdumpException;
 public final class Drill {
     /**
      * binutils: strip for the capture runtime's libjvm.so (5 MB the reservation needs); liblzo2-2:
-     * the collector's native LZO, which the capture initramfs takes from the host when it is there.
+     * the collector's native LZO, and libdeflate0 its deflate, which the capture initramfs takes
+     * from the host when they are there.
      */
     static final List<String> PACKAGES = List.of("qemu-system-x86", "busybox-static", "e2fsprogs", "kmod", "gcc", "libc6-dev", "make",
-            "binutils", "liblzo2-2");
+            "binutils", "liblzo2-2", "libdeflate0");
     /** What an ssh drill needs besides: the sshd the dump goes to (and ssh-keygen, which comes with it). */
     static final List<String> SSH_PACKAGES = List.of("openssh-server");
 
