@@ -21,7 +21,7 @@ public final class Analyzer {
         var k = s.kernel();
         var sys = SystemInfo.of(s);
         var texts = s.log().stream().map(Session.LogLine::text).toList();
-        var panic = Panic.fromLog(texts);
+        var panic = Panic.fromLogOrDie(texts);
         var taint = s.taint();
         int cpu = PanicTask.cpu(s);
         long taskAddr = PanicTask.address(s);

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * A stable name for a bug: a hash of the panic kind and the top frames without offsets, so
  * the same bug in two dumps (other KASLR offset, other pids, other timestamps) gets the same
  * signature and a different bug another. Numbers that vary between runs (addresses, CPU
- * and pid numbers, oops counters) are masked in the kind; frames keep only function (and
+ * and pid numbers, oops counters) are masked in the kind, and a WARNING's source file loses
+ * its directory (the build's, for a module built out of tree); frames keep only function (and
  * module) names.
  *
  * @param kind   the normalised panic kind, e.g. {@code "Kernel panic - not syncing: sysrq triggered crash"}
@@ -25,9 +26,13 @@ public record CrashSignature(String kind, List<String> frames, String hash) {
     private static final Pattern HEX = Pattern.compile("\\b(0x)?[0-9a-f]{8,16}\\b");
     private static final Pattern COUNTER = Pattern.compile("\\[#\\d+\\]");
     private static final Pattern OFFSET = Pattern.compile("\\+0x[0-9a-f]+(/0x[0-9a-f]+)?|\\+\\d+");
+    // a WARNING line: "WARNING: CPU: 1 PID: 200 at /build/dir/drivers/x.c:103 f+0x1db/0x1eb [m]"
+    private static final Pattern CPU_PID = Pattern.compile("\\b(CPU|PID): \\d+");
+    private static final Pattern SOURCE_DIR = Pattern.compile(" at \\S*/(\\S+:\\d+)");
 
     public static CrashSignature of(String panicKind, List<String> topFrames) {
         var kind = COUNTER.matcher(HEX.matcher(panicKind.strip()).replaceAll("X")).replaceAll("[#N]");
+        kind = SOURCE_DIR.matcher(CPU_PID.matcher(kind).replaceAll("$1: N")).replaceAll(" at $1");
         var frames = topFrames.stream().limit(TOP_FRAMES).map(CrashSignature::function).toList();
         var text = kind + "\n" + String.join("\n", frames);
         try {

@@ -23,4 +23,18 @@ class CrashSignatureTest {
         var otherFn = CrashSignature.of("Kernel panic - not syncing: sysrq triggered crash", List.of("panic"));
         assertThat(sysrq.hash()).isNotEqualTo(bug.hash()).isNotEqualTo(otherFn.hash());
     }
+
+    /** Two runs of the drill's --crash warn: other CPU, pid and build directory, the same bug. */
+    @Test
+    void aWarningIsTheSameBugOnAnotherCpuTaskAndBuildDirectory() {
+        var a = CrashSignature.of("WARNING: CPU: 1 PID: 200 at /var/cache/jkdump/drill/20261127-002710-6.1.0-56-amd64-warn/guest-src/jkdrill.c:103"
+                + " drill_crash+0x1db/0x1eb [jkdrill]", List.of("drill_crash+475 [jkdrill]"));
+        var b = CrashSignature.of("WARNING: CPU: 0 PID: 213 at /tmp/build/guest-src/jkdrill.c:103 drill_crash+0x1db/0x1eb [jkdrill]",
+                List.of("drill_crash+0x1db/0x1eb [jkdrill]"));
+        assertThat(a.kind()).isEqualTo("WARNING: CPU: N PID: N at jkdrill.c:103 drill_crash+0x1db/0x1eb [jkdrill]");
+        assertThat(a.hash()).isEqualTo(b.hash());
+        var otherLine = CrashSignature.of("WARNING: CPU: 0 PID: 213 at /tmp/build/guest-src/jkdrill.c:110 drill_crash+0x1db/0x1eb [jkdrill]",
+                List.of("drill_crash+0x1db/0x1eb [jkdrill]"));
+        assertThat(otherLine.hash()).isNotEqualTo(a.hash());
+    }
 }

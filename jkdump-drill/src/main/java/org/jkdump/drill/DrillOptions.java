@@ -10,7 +10,9 @@ import org.jkdump.format.JkdumpException;
  *
  * @param crash       sysrq | oops | bug | panic | irq (NULL write in a timer callback, on the IRQ stack) |
  *                    oom (the kernel runs out of memory with vm.panic_on_oom=1) | lockup (a task spins with
- *                    preemption off until the soft-lockup watchdog panics, kernel.softlockup_panic=1)
+ *                    preemption off until the soft-lockup watchdog panics, kernel.softlockup_panic=1) |
+ *                    stack (endless recursion into the stack guard page: a double fault) | warn (WARN() with
+ *                    kernel.panic_on_warn=1) | hung (a task left uninterruptible, kernel.hung_task_panic=1)
  * @param kernel      6.1 | 6.12 | a full Debian kernel release
  * @param mem         guest memory, QEMU syntax (1G, 1536M)
  * @param crashkernel the crashkernel= value (256M)
@@ -36,8 +38,8 @@ public record DrillOptions(String crash, String kernel, String mem, String crash
     }
 
     public DrillOptions {
-        if (!java.util.Set.of("sysrq", "oops", "bug", "panic", "irq", "oom", "lockup").contains(crash))
-            throw new JkdumpException("--crash must be sysrq, oops, bug, panic, irq, oom or lockup, not '" + crash + "'");
+        if (!java.util.Set.of("sysrq", "oops", "bug", "panic", "irq", "oom", "lockup", "stack", "warn", "hung").contains(crash))
+            throw new JkdumpException("--crash must be sysrq, oops, bug, panic, irq, oom, lockup, stack, warn or hung, not '" + crash + "'");
         bytes(mem, "--mem");
         bytes(crashkernel, "--crashkernel");
         if (flipKernelByte && !classic) throw new JkdumpException("flipping a kernel byte tests the classic purgatory: it needs --classic");

@@ -89,6 +89,24 @@ lockup)
 	say "CRASH-NOW type=$CRASH uptime=$(up)"
 	sleep 1
 	echo lockup | dd of=/proc/jkdrill bs=64 2>/dev/null ;;
+stack|warn)
+	# stack: a double fault on the #DF stack when the recursion reaches the guard page
+	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
+	echo 1 > /proc/sys/kernel/panic_on_oops
+	echo 1 > /proc/sys/kernel/panic_on_warn
+	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 1
+	echo "$CRASH" | dd of=/proc/jkdrill bs=64 2>/dev/null ;;
+hung)
+	# dd sleeps uninterruptibly in the module; khungtaskd panics once it has seen it blocked
+	# for hung_task_timeout_secs
+	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
+	echo 1 > /proc/sys/kernel/hung_task_panic
+	echo 2 > /proc/sys/kernel/hung_task_timeout_secs
+	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 1
+	echo hung | dd of=/proc/jkdrill bs=64 2>/dev/null &
+	sleep 60 ;;
 *)
 	say "CRASH-NOW type=sysrq uptime=$(up)"
 	sleep 1

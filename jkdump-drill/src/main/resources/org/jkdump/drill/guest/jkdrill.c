@@ -6,7 +6,11 @@
  * through a NULL pointer in softirq context on the IRQ stack. "oom" allocates pages without
  * freeing them until the kernel runs out of memory (the drill sets vm.panic_on_oom=1). "lockup"
  * spins in drill_spin() with preemption off until the soft-lockup watchdog's hrtimer panics
- * (the drill sets kernel.softlockup_panic=1).
+ * (the drill sets kernel.softlockup_panic=1). "stack" recurses in drill_recurse() until the
+ * task's stack runs into its guard page: a double fault, handled on the #DF IST stack. "warn"
+ * is a WARN() in drill_crash() (the drill sets kernel.panic_on_warn=1). "hung" leaves the
+ * writing task in drill_hang(), uninterruptible and never woken, until khungtaskd panics (the
+ * drill sets kernel.hung_task_panic=1 and a short hung_task_timeout_secs).
  * (GPL because it is kernel code; it is jkdump's own.)
  */
 #include <linux/module.h>
@@ -17,6 +21,8 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/bug.h>
 
 static struct timer_list drill_timer;
 static LIST_HEAD(drill_hoard);
@@ -49,6 +55,26 @@ static noinline void drill_spin(void)
 		cpu_relax();
 }
 
+/* each level keeps a frame the next one reads, so the calls stay calls; no base case is ever met */
+static noinline int drill_recurse(volatile char *prev, unsigned long depth)
+{
+	volatile char frame[512];
+
+	frame[0] = prev ? prev[0] + 1 : 0;
+	if (depth == ULONG_MAX)
+		return frame[0];
+	return drill_recurse(frame, depth + 1) + frame[1];
+}
+
+/* nobody wakes this task: it stays in D state until the hung-task watchdog panics */
+static noinline void drill_hang(void)
+{
+	for (;;) {
+		set_current_state(TASK_UNINTERRUPTIBLE);
+		schedule();
+	}
+}
+
 static noinline ssize_t drill_crash(struct file *file, const char __user *buf, size_t len, loff_t *pos)
 {
 	char word[8] = { 0 };
@@ -71,6 +97,12 @@ static noinline ssize_t drill_crash(struct file *file, const char __user *buf, s
 		drill_hog();
 	else if (strcmp(word, "lockup") == 0)
 		drill_spin();
+	else if (strcmp(word, "stack") == 0)
+		return drill_recurse(NULL, 0);
+	else if (strcmp(word, "warn") == 0)
+		WARN(1, "jkdrill: warning requested by jkdump drill\n");
+	else if (strcmp(word, "hung") == 0)
+		drill_hang();
 	return -EINVAL;
 }
 

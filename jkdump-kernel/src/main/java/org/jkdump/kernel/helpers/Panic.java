@@ -23,11 +23,15 @@ public record Panic(String message, Optional<String> oopsLine, Optional<String> 
             "Unable to handle kernel NULL pointer dereference", "BUG: unable to handle kernel ", "general protection fault: ",
             "double fault: ", "divide error: ", "stack segment: ", "[Hardware Error]: ", "Bad mode in ", "Oops: ");
     private static final List<String> OOPS_STARTS = List.of("BUG: ", "kernel BUG at", "general protection fault",
-            "Unable to handle kernel", "double fault: ", "divide error: ", "stack segment: ");
+            "Unable to handle kernel", "double fault: ", "divide error: ", "stack segment: ", "Oops: ", "WARNING: ");
+    /** Lines of a die() report's head: "BUG: kernel NULL pointer dereference" comes four lines before its "Oops: 0002 [#1]". */
+    private static final int REPORT_HEAD = 8;
     // 6.12 and later put the task's uid between CPU and PID ("CPU: 1 UID: 0 PID: 1 Comm: init")
     private static final Pattern CPU_LINE = Pattern.compile("^CPU: (\\d+) (?:UID: \\d+ )?PID: (\\d+) Comm: (\\S+)");
     private static final Pattern KERNEL_RIP = Pattern.compile("^RIP: 0010:(\\S+(?: \\[\\S+\\])?)");
     private static final Pattern FRAME = Pattern.compile("^ (\\S+\\+0x[0-9a-f]+/0x[0-9a-f]+(?: \\[\\S+\\])?)$");
+    // __die_header(): "<why>: <error code, 4 hex digits> [#<die count>]", whatever die() was told
+    private static final Pattern DIE_HEADER = Pattern.compile("^\\S.*: [0-9a-f]{4} \\[#\\d+\\]");
 
     /** Reads the log's message lines; empty when no panic string appears (a hang dump, a manual dump). */
     public static Optional<Panic> fromLog(List<String> lines) {
@@ -36,17 +40,32 @@ public record Panic(String message, Optional<String> oopsLine, Optional<String> 
             for (int i = 0; i < lines.size() && at < 0; i++) if (lines.get(i).contains(s)) at = i;
             if (at >= 0) break;
         }
-        if (at < 0) return Optional.empty();
+        return at < 0 ? Optional.empty() : Optional.of(at(lines, at));
+    }
+
+    /**
+     * {@link #fromLog}, or when none of crash's strings is there, the first die() header: an
+     * oops with kdump loaded goes to crash_kexec() from oops_end() before any panic() line, and
+     * die() reasons crash does not list ("stack guard page: 0000 [#1]" of a kernel stack
+     * overflow) leave crash's PANIC empty. For triage, which must say what happened.
+     */
+    public static Optional<Panic> fromLogOrDie(List<String> lines) {
+        var p = fromLog(lines);
+        if (p.isPresent()) return p;
+        for (int i = 0; i < lines.size(); i++) if (DIE_HEADER.matcher(lines.get(i)).find()) return Optional.of(at(lines, i));
+        return Optional.empty();
+    }
+
+    private static Panic at(List<String> lines, int at) {
         var message = lines.get(at).strip();
-        // the oops report: from the last BUG/oops line before the panic line to the end of its block
+        // the oops report: the last one that starts at or before the panic line (a WARNING or BUG
+        // long before, unrelated, is not it), from its first BUG/oops/WARNING line; a die()
+        // report printed only after the panic line otherwise
         int oopsAt = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            var l = lines.get(i);
-            if (OOPS_STARTS.stream().anyMatch(l::startsWith) || l.startsWith("Oops: ")) {
-                oopsAt = i;
-                break;
-            }
-        }
+        for (int i = 0; i <= at; i++) if (oopsStart(lines.get(i))) oopsAt = i;
+        if (oopsAt >= 0 && DIE_HEADER.matcher(lines.get(oopsAt)).find())
+            for (int i = oopsAt - 1, stop = Math.max(0, oopsAt - REPORT_HEAD); i >= stop; i--) if (oopsStart(lines.get(i))) oopsAt = i;
+        for (int i = at + 1; oopsAt < 0 && i < lines.size(); i++) if (oopsStart(lines.get(i))) oopsAt = i;
         Optional<String> oops = oopsAt >= 0 ? Optional.of(lines.get(oopsAt).strip()) : Optional.empty();
         int from = oopsAt >= 0 ? Math.min(oopsAt, at) : at;
         OptionalInt cpu = OptionalInt.empty(), pid = OptionalInt.empty();
@@ -75,7 +94,11 @@ public record Panic(String message, Optional<String> oopsLine, Optional<String> 
             int p = frames.indexOf("panic");
             if (p >= 0 && p + 1 < frames.size()) function = Optional.of(frames.get(p + 1));
         }
-        return Optional.of(new Panic(message, oops, function, cpu, pid, comm, List.copyOf(frames)));
+        return new Panic(message, oops, function, cpu, pid, comm, List.copyOf(frames));
+    }
+
+    private static boolean oopsStart(String line) {
+        return OOPS_STARTS.stream().anyMatch(line::startsWith);
     }
 
     /** {@code jk_write+0xca/0xf5 [jkcrash]} → {@code jk_write [jkcrash]}. */

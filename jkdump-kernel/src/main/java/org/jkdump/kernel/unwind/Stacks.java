@@ -28,6 +28,24 @@ public record Stacks(List<StackRange> ranges) {
         return find(address, 8);
     }
 
+    /**
+     * The stack of a stack pointer an exception saved: {@link #find}, or the task stack whose
+     * guard page (the page below it, unmapped with CONFIG_VMAP_STACK) {@code sp} is in — where
+     * a task that overflowed its stack took the double fault. The walk goes on from there: the
+     * frames above lie on the stack itself.
+     */
+    public Optional<StackRange> findSaved(long sp) {
+        var r = find(sp);
+        if (r.isPresent()) return r;
+        for (var t : ranges)
+            if (t.kind() == StackRange.Kind.TASK && Long.compareUnsigned(sp, t.start()) < 0
+                    && Long.compareUnsigned(sp, t.start() - GUARD) >= 0) return Optional.of(t);
+        return Optional.empty();
+    }
+
+    /** The guard below a vmapped stack: one page (vmalloc's guard after the area before it). */
+    private static final long GUARD = 4096;
+
     public Stacks with(List<StackRange> more) {
         var all = new java.util.ArrayList<>(ranges);
         all.addAll(more);

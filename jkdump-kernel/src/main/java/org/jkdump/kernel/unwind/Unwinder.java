@@ -352,7 +352,7 @@ public final class Unwinder {
                 boolean user = PtRegs.userMode(regs);
                 out.add(new ExceptionFrame(prevSp, regs, user, false, user ? Optional.empty() : symbols.function(regs.rip())));
                 if (user) return "";
-                transition(s.stacks.find(prevSp), s.stacks.find(regs.rsp()), out);
+                transition(s.stacks.find(prevSp), s.stacks.findSaved(regs.rsp()), out);
                 out.add(frame(regs.rip(), regs.rsp(), regs.rsp(), Frame.Kind.INTERRUPTED, reliable));
             }
             case REGS_PARTIAL -> {
@@ -368,7 +368,7 @@ public final class Unwinder {
                 out.add(new ExceptionFrame(prevSp - PtRegs.IRET_FRAME_OFFSET, regs, user, true,
                         user ? Optional.empty() : symbols.function(regs.rip())));
                 if (user) return "";
-                transition(s.stacks.find(prevSp), s.stacks.find(regs.rsp()), out);
+                transition(s.stacks.find(prevSp), s.stacks.findSaved(regs.rsp()), out);
                 out.add(frame(regs.rip(), regs.rsp(), regs.rsp(), Frame.Kind.INTERRUPTED, reliable));
             }
             default -> throw new IllegalStateException("unreachable: " + e.type());
@@ -390,7 +390,7 @@ public final class Unwinder {
                 return "bad ORC entry for " + describe(s.pc) + ": BP base register " + e.bpReg();
             }
         }
-        var toStack = s.stacks.find(s.sp);
+        var toStack = s.signal ? s.stacks.findSaved(s.sp) : s.stacks.find(s.sp);
         if (toStack.isEmpty() && !s.stacks.ranges().isEmpty())
             return "stack pointer " + hex(s.sp) + " left the known stacks";
         if (fromStack.isPresent() && fromStack.equals(toStack) && Long.compareUnsigned(s.sp, oldSp) <= 0)
