@@ -45,6 +45,21 @@ class DrillIT {
                     + "IN: +drill_spin \\[jkdrill\\]\\n.*L soft lockup occurred.*COMMAND: \"dd\"\\n.* panic at .* watchdog_timer_fn(\\.cold)? at "
                     + ".* hrtimer_interrupt at .*sysvec_apic_timer_interrupt at \\w+\\n +--- <IRQ stack> ---\\n"
                     + " +#\\d+ \\[\\w+\\] asm_sysvec_apic_timer_interrupt at \\w+\\n +\\[exception RIP: drill_spin\\+\\d+\\].* drill_crash at \\w+ \\[jkdrill\\]\\n",
+            // a kernel stack overflow: the double fault's die() kexecs with no panic line, and "stack guard page" is none of
+            // crash's panic strings; bt crosses from the #DF stack to the task stack, whose saved RSP is in the guard page
+            "stack|PANIC: +stack guard page: \\d{4} \\[#1\\]|IN: +drill_recurse \\[jkdrill\\]|OOPS: +BUG: TASK stack guard page was hit.*"
+                    + " handle_stack_overflow at .* asm_exc_double_fault at \\w+\\n +\\[exception RIP: drill_recurse\\+\\d+\\].*\\n"
+                    + " +--- <DOUBLEFAULT exception stack> ---\\n +#\\d+ \\[\\w+\\] drill_recurse at \\w+ \\[jkdrill\\]\\n.*"
+                    + " drill_crash at \\w+ \\[jkdrill\\]\\n.* entry_SYSCALL_64_after_hwframe at ",
+            // panic_on_warn: the WARNING is the report, and the function it names the place
+            "warn|PANIC: +Kernel panic - not syncing: kernel: panic_on_warn set|IN: +drill_crash \\[jkdrill\\]|"
+                    + "OOPS: +WARNING: CPU: \\d+ PID: \\d+ at \\S+/jkdrill.c:\\d+ drill_crash.* check_panic_on_warn(\\.cold)? at .* __warn at "
+                    + ".* asm_exc_invalid_op at \\w+\\n +\\[exception RIP: drill_crash\\+\\d+\\].*SIGNATURE: +\\w+  \\[WARNING: CPU: N PID: N at jkdrill.c:\\d+ ",
+            // khungtaskd panics; the report is about the task it found blocked (dd in drill_hang), and so is the signature
+            // (\x7c: the signature's '|', which would end the column here)
+            "hung|PANIC: +Kernel panic - not syncing: hung_task: blocked tasks|IN: +drill_hang \\[jkdrill\\]|"
+                    + "BLOCKED: +PID \\d+ \"dd\", blocked for more than \\d+ seconds\\n.* schedule at \\w+\\n.* drill_hang at \\w+ \\[jkdrill\\]\\n"
+                    + ".*SIGNATURE: +\\w+  \\[Kernel panic - not syncing: hung_task: blocked tasks \\x7c drill_hang \\[jkdrill\\] < drill_crash \\[jkdrill\\]",
     })
     void drillReportsThePanicAndTheProcessesItStarted(String crash, String panic, String where, String backtrace) throws Exception {
         String report = drill(crash);

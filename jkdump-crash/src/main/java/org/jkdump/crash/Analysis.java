@@ -11,13 +11,18 @@ import java.util.Optional;
  * function it names), the taint flags decoded, the panicking CPU and task with its
  * backtrace as {@code bt} shows it (its registers when it cannot be unwound), the last log
  * lines before the panic, the modules that taint the kernel, a memory summary, and the
- * {@link CrashSignature} over the backtrace's crash site.
+ * {@link CrashSignature} over the backtrace's crash site — for a hung-task panic, over where
+ * the blocked task sleeps, as the blocked tasks the log names are what it is about.
  */
 public record Analysis(String release, String version, String machine, String crashTime, String uptime,
                        String panicMessage, String panicKind, Optional<String> oopsLine, Optional<String> function,
                        String taintString, List<String> taintFlags, int panicCpu, Optional<PanicTask> task,
                        Map<String, String> registers, List<String> backtrace, List<String> lastLog, List<TaintingModule> taintingModules,
-                       String memory, CrashSignature signature) {
+                       String memory, List<Blocked> blocked, CrashSignature signature) {
+
+    /** A task the hung-task watchdog reported blocked, with its backtrace as {@code bt} shows it. */
+    public record Blocked(long pid, String comm, long seconds, List<String> backtrace) {
+    }
 
     /** The task that panicked. */
     public record PanicTask(long pid, String comm, long address) {
@@ -57,6 +62,10 @@ public record Analysis(String release, String version, String machine, String cr
                     taintingModules.stream().map(m -> m.name() + " (" + m.taints() + ")").toList()));
         }
         out.printf("%-10s %s%n", "MEMORY:", memory);
+        for (var b : blocked) {
+            out.printf("%-10s PID %d \"%s\", blocked for more than %d seconds%n", "BLOCKED:", b.pid(), b.comm(), b.seconds());
+            for (var l : b.backtrace()) out.println("  " + l);
+        }
         out.printf("%-10s %s  [%s%s]%n", "SIGNATURE:", signature.hash(), signature.kind(),
                 signature.frames().isEmpty() ? "" : " | " + String.join(" < ", signature.frames()));
         out.println("LAST LOG LINES:");
@@ -84,6 +93,11 @@ public record Analysis(String release, String version, String machine, String cr
         if (!backtrace.isEmpty()) {
             out.println("<h2>Backtrace</h2><pre>");
             for (var l : backtrace) out.println(esc(l));
+            out.println("</pre>");
+        }
+        for (var b : blocked) {
+            out.println("<h2>Blocked: PID " + b.pid() + " \"" + esc(b.comm()) + "\", for more than " + b.seconds() + " seconds</h2><pre>");
+            for (var l : b.backtrace()) out.println(esc(l));
             out.println("</pre>");
         }
         if (!registers.isEmpty()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import org.jkdump.kernel.helpers.BlockedTask;
 import org.jkdump.kernel.helpers.MemInfo;
 import org.jkdump.kernel.helpers.Modules;
 import org.jkdump.kernel.helpers.Panic;
@@ -13,6 +14,10 @@ import org.jkdump.kernel.helpers.Taint;
 public final class Analyzer {
     /** How many log lines before the panic line the report shows. */
     static final int LOG_LINES = 15;
+    /** How many of the hung-task watchdog's blocked tasks the report shows with their backtraces. */
+    static final int BLOCKED_SHOWN = 3;
+    /** Scheduler frames a sleeping task's backtrace starts with (__schedule, schedule, schedule_timeout, ...). */
+    private static final int SCHEDULER_FRAMES = 4;
 
     private Analyzer() {
     }
@@ -56,11 +61,35 @@ public final class Analyzer {
             // no ORC or an unreadable stack: registers and the log's function remain
         }
         if (frames.isEmpty()) frames = panic.flatMap(Panic::function).map(List::of).orElse(List.of());
+        var blocked = new ArrayList<Analysis.Blocked>();
+        if (panic.isPresent() && BlockedTask.isHungTaskPanic(panic.get().message())) {
+            for (var b : BlockedTask.fromLog(texts).stream().limit(BLOCKED_SHOWN).toList()) {
+                var t = s.tasks().stream().filter(x -> x.pid() == b.pid() && x.comm().equals(b.comm())).findFirst();
+                if (t.isEmpty()) continue;
+                List<String> text = List.of();
+                try {
+                    text = backtraceText(s, t.get().address());
+                    // the bug is where the first blocked task sleeps, not in khungtaskd
+                    if (blocked.isEmpty()) frames = sleepSite(s.unwinder().backtrace(t.get().address(), java.util.OptionalInt.empty()));
+                } catch (org.jkdump.format.JkdumpException e) {
+                    // its stack cannot be read: the log's report of it remains
+                }
+                blocked.add(new Analysis.Blocked(b.pid(), b.comm(), b.seconds(), text));
+            }
+        }
         return new Analysis(sys.release(), sys.version(), sys.machine(), sys.date(), sys.uptime(),
                 panic.map(Panic::message).orElse("(no panic message found in the log)"), kind,
-                panic.flatMap(Panic::oopsLine), panic.flatMap(Panic::function), taint.kernelString(),
+                panic.flatMap(Panic::oopsLine), blocked.isEmpty() || frames.isEmpty() ? panic.flatMap(Panic::function) : Optional.of(frames.getFirst()),
+                taint.kernelString(),
                 taint.set().stream().map(f -> f.letter() + " " + f.meaning()).toList(), cpu, task, regs, bt, last,
-                tainting, memory, CrashSignature.of(kind, frames));
+                tainting, memory, List.copyOf(blocked), CrashSignature.of(kind, frames));
+    }
+
+    /** The functions a sleeping task is in, innermost first, past the scheduler's own. */
+    private static List<String> sleepSite(org.jkdump.kernel.unwind.Backtrace bt) {
+        var names = new ArrayList<>(bt.crashSite(CrashSignature.TOP_FRAMES + SCHEDULER_FRAMES));
+        while (!names.isEmpty() && names.getFirst().contains("schedule")) names.removeFirst();
+        return names.stream().limit(CrashSignature.TOP_FRAMES).toList();
     }
 
     /** The task's backtrace as {@code bt TASK} prints it. */
