@@ -59,52 +59,39 @@ ps
 free
 sync
 CRASH=$(arg jk.crash sysrq)
+# arm_module SYSCTL=VALUE...: load the test module, set the sysctls (paths under /proc/sys),
+# announce the crash, and let the serial port send that line (the crash stops the tty draining)
+arm_module() {
+	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
+	for kv in "$@"; do echo "${kv#*=}" > "/proc/sys/${kv%%=*}"; done
+	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 1
+}
 case "$CRASH" in
 oops|bug|panic)
-	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
-	echo 1 > /proc/sys/kernel/panic_on_oops
-	say "CRASH-NOW type=$CRASH uptime=$(up)"
-	sleep 1 # let the serial port send that line: the crash stops the tty from draining
+	arm_module kernel/panic_on_oops=1
 	echo "$CRASH" > /proc/jkdrill ;;
 irq)
 	# the timer callback oopses on the IRQ stack over whatever task it interrupted
-	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
-	echo 1 > /proc/sys/kernel/panic_on_oops
-	say "CRASH-NOW type=$CRASH uptime=$(up)"
-	sleep 1
+	arm_module kernel/panic_on_oops=1
 	echo irq > /proc/jkdrill
 	sleep 5 ;;
 oom)
 	# a separate process (dd) asks the module to hoard pages: that task hits the OOM panic
-	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
-	echo 1 > /proc/sys/vm/panic_on_oom
-	say "CRASH-NOW type=$CRASH uptime=$(up)"
-	sleep 1
+	arm_module vm/panic_on_oom=1
 	echo oom | dd of=/proc/jkdrill bs=64 2>/dev/null ;;
 lockup)
 	# dd spins in the module with preemption off; the watchdog's hrtimer panics after 2*thresh seconds
-	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
-	echo 1 > /proc/sys/kernel/softlockup_panic
-	echo 1 > /proc/sys/kernel/watchdog_thresh
-	say "CRASH-NOW type=$CRASH uptime=$(up)"
-	sleep 1
+	arm_module kernel/softlockup_panic=1 kernel/watchdog_thresh=1
 	echo lockup | dd of=/proc/jkdrill bs=64 2>/dev/null ;;
 stack|warn)
 	# stack: a double fault on the #DF stack when the recursion reaches the guard page
-	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
-	echo 1 > /proc/sys/kernel/panic_on_oops
-	echo 1 > /proc/sys/kernel/panic_on_warn
-	say "CRASH-NOW type=$CRASH uptime=$(up)"
-	sleep 1
+	arm_module kernel/panic_on_oops=1 kernel/panic_on_warn=1
 	echo "$CRASH" | dd of=/proc/jkdrill bs=64 2>/dev/null ;;
 hung)
 	# dd sleeps uninterruptibly in the module; khungtaskd panics once it has seen it blocked
 	# for hung_task_timeout_secs
-	insmod /lib/jkdump/jkdrill.ko || fail "insmod jkdrill.ko"
-	echo 1 > /proc/sys/kernel/hung_task_panic
-	echo 2 > /proc/sys/kernel/hung_task_timeout_secs
-	say "CRASH-NOW type=$CRASH uptime=$(up)"
-	sleep 1
+	arm_module kernel/hung_task_panic=1 kernel/hung_task_timeout_secs=2
 	echo hung | dd of=/proc/jkdrill bs=64 2>/dev/null &
 	sleep 60 ;;
 *)
