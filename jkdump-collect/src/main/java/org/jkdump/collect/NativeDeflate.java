@@ -1,10 +1,8 @@
 package org.jkdump.collect;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
@@ -85,10 +83,11 @@ final class NativeDeflate {
     }
 
     private static Optional<Functions> bind() {
-        if (ValueLayout.ADDRESS.byteSize() != 8 || !System.getProperty("os.name", "").startsWith("Linux")) return Optional.empty();
+        var found = SystemLibrary.find("libdeflate.so.0");
+        if (found.isEmpty()) return Optional.empty();
         try {
-            var lib = SymbolLookup.libraryLookup("libdeflate.so.0", Arena.global());
-            var linker = Linker.nativeLinker();
+            var lib = found.get();
+            var linker = SystemLibrary.linker();
             var a = ValueLayout.ADDRESS;
             var size = ValueLayout.JAVA_LONG;
             return Optional.of(new Functions(
@@ -96,8 +95,8 @@ final class NativeDeflate {
                     linker.downcallHandle(lib.findOrThrow("libdeflate_zlib_compress"), FunctionDescriptor.of(size, a, a, size, a, size),
                             Linker.Option.critical(true)),
                     linker.downcallHandle(lib.findOrThrow("libdeflate_free_compressor"), FunctionDescriptor.ofVoid(a))));
-        } catch (Throwable missing) {
-            // no libdeflate: java.util.zip takes over
+        } catch (Throwable unusable) {
+            // not the functions we know: java.util.zip takes over
             return Optional.empty();
         }
     }

@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.Optional;
@@ -68,10 +67,11 @@ final class NativeLzo {
     }
 
     private static Optional<MethodHandle> bind() {
-        if (ValueLayout.ADDRESS.byteSize() != 8 || !System.getProperty("os.name", "").startsWith("Linux")) return Optional.empty();
+        var found = SystemLibrary.find("liblzo2.so.2");
+        if (found.isEmpty()) return Optional.empty();
         try {
-            var lib = SymbolLookup.libraryLookup("liblzo2.so.2", Arena.global());
-            var linker = Linker.nativeLinker();
+            var lib = found.get();
+            var linker = SystemLibrary.linker();
             var i = ValueLayout.JAVA_INT;
             var init = linker.downcallHandle(lib.findOrThrow("__lzo_init_v2"),
                     FunctionDescriptor.of(i, i, i, i, i, i, i, i, i, i, i));
