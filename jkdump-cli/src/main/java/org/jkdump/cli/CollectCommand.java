@@ -79,8 +79,9 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--reassemble", description = "join the files of a --split set into one dump")
     boolean reassemble;
 
-    @Option(names = "--num-threads", paramLabel = "N", description = "compression threads (default 1; output is identical for any N)")
-    int threads = 1;
+    @Option(names = "--num-threads", paramLabel = "N",
+            description = "compression threads (default: the CPUs this process may use, at most 8; the output is identical for any N)")
+    int threads = Math.min(8, Runtime.getRuntime().availableProcessors());
 
     @Option(names = "--message-level", paramLabel = "N", description = "makedumpfile's message level: 0 prints nothing, bit 4 (16) the report (default 31)")
     int messageLevel = 31;
