@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
                 "  jkdump drill --yes --crash lockup          soft lockup in the test module, kernel.softlockup_panic=1",
                 "  jkdump drill --yes --crash stack           kernel stack overflow: a double fault on the #DF stack",
                 "  jkdump drill --yes --crash hung            a task blocked in D state, kernel.hung_task_panic=1",
+                "  jkdump drill --yes --crash nmi             the NMI button (QEMU's monitor), kernel.unknown_nmi_panic=1",
                 "  jkdump drill --kernel 6.12 --keep          another kernel; keep the disk images",
                 "  jkdump drill --yes --target ssh            the capture kernel saves over ssh (DHCP on QEMU's user network) to a",
                 "                                             private sshd the drill runs on 127.0.0.1 (host 10.0.2.2 in the guest)",
@@ -36,7 +37,7 @@ final class DrillCommand implements Callable<Integer> {
             + " context, backtrace across the IRQ stack) | oom (module hoards pages, vm.panic_on_oom=1)"
             + " | lockup (spin with preemption off, soft-lockup watchdog panics) | stack (endless recursion: the stack guard"
             + " page, a double fault) | warn (WARN() with kernel.panic_on_warn=1) | hung (a task left in D state,"
-            + " kernel.hung_task_panic=1)")
+            + " kernel.hung_task_panic=1) | nmi (an NMI to every CPU from QEMU's monitor, kernel.unknown_nmi_panic=1)")
     String crash = "sysrq";
     @Option(names = "--kernel", paramLabel = "6.1|6.12|RELEASE", description = "guest kernel (default 6.1)")
     String kernel = "6.1";

@@ -66,6 +66,6 @@ class ArmingCommandsTest {
     @Test
     void drillRefusesUnknownCrashType() {
         assertThat(run("drill", "--crash", "meteor")).isEqualTo(Main.EXIT_FAILED);
-        assertThat(err.toString()).contains("--crash must be sysrq, oops, bug, panic, irq, oom, lockup, stack, warn or hung, not 'meteor'");
+        assertThat(err.toString()).contains("--crash must be sysrq, oops, bug, panic, irq, oom, lockup, stack, warn, hung or nmi, not 'meteor'");
     }
 }

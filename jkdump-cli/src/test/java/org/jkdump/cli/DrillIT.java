@@ -60,6 +60,11 @@ class DrillIT {
             "hung|PANIC: +Kernel panic - not syncing: hung_task: blocked tasks|IN: +drill_hang \\[jkdrill\\]|"
                     + "BLOCKED: +PID \\d+ \"dd\", blocked for more than \\d+ seconds\\n.* schedule at \\w+\\n.* drill_hang at \\w+ \\[jkdrill\\]\\n"
                     + ".*SIGNATURE: +\\w+  \\[Kernel panic - not syncing: hung_task: blocked tasks \\x7c drill_hang \\[jkdrill\\] < drill_crash \\[jkdrill\\]",
+            // QEMU's NMI button: the panic runs on the NMI stack over whatever the CPU was doing; nmi_panic.cold's call to
+            // panic() returns to the next function's first byte, which crash shows no frame for, and neither does bt
+            "nmi|PANIC: +Kernel panic - not syncing: NMI: Not continuing|TASK: +CPU \\d+, PID \\d+ |"
+                    + " panic at \\w+\\n +#\\d+ \\[\\w+\\] unknown_nmi_error(\\.cold)? at \\w+\\n.* exc_nmi at \\w+\\n.* end_repeat_nmi at \\w+\\n"
+                    + " +\\[exception RIP: \\w+\\+\\d+\\].*\\n +--- <NMI exception stack> ---\\n",
     })
     void drillReportsThePanicAndTheProcessesItStarted(String crash, String panic, String where, String backtrace) throws Exception {
         String report = drill(crash);

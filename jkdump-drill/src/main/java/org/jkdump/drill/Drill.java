@@ -52,12 +52,18 @@ public final class Drill {
      * Console lines that end each guest phase, in order (the drill's /init and the capture /init
      * print them); with a network target the capture kernel's DHCP lease is one more.
      */
+    private static final String CRASH_NOW = "JKDUMP-DRILL: CRASH-NOW";
+
+    private boolean nmi() {
+        return options.crash().equals("nmi");
+    }
+
     static Map<String, String> markers(boolean network) {
         var m = new LinkedHashMap<String, String>();
         m.put("JKDUMP-DRILL: MODE first", "boot-first-kernel");
         m.put("JKDUMP-DRILL: SETUP-DONE", "first-kernel-setup");
         m.put("JKDUMP-DRILL: ARMED", "arm (jkdump load)");
-        m.put("JKDUMP-DRILL: CRASH-NOW", "status --json, start processes");
+        m.put(CRASH_NOW, "status --json, start processes");
         m.put("JKDUMP-CAPTURE-INIT: start", "crash-and-capture-kernel-boot");
         if (network) m.put("JKDUMP-CAPTURE-INIT: network up", "capture-kernel network (udhcpc)");
         m.put(CaptureResult.STATUS_PREFIX, "capture (jkdump capture)");
@@ -181,7 +187,10 @@ public final class Drill {
         // QEMU's user network: no forwarded ports, the guest reaches the host's 127.0.0.1 as 10.0.2.2;
         // no option ROM, since the guest boots from -kernel and the ROM file may not be installed
         cmd.addAll(network ? List.of("-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0,romfile=") : List.of("-nic", "none"));
-        cmd.addAll(List.of("-display", "none", "-serial", "file:" + consoleLog, "-monitor", "none", "-no-reboot"));
+        cmd.addAll(List.of("-display", "none", "-serial", "file:" + consoleLog, "-no-reboot"));
+        // --crash nmi: the drill presses the NMI button through the monitor when the guest says CRASH-NOW
+        Path monitor = dir.resolve("monitor.sock");
+        cmd.addAll(nmi() ? QemuMonitor.arguments(monitor) : List.of("-monitor", "none"));
         try {
             Files.writeString(dir.resolve("qemu-command.txt"), String.join(" ", cmd) + "\n");
             Files.deleteIfExists(consoleLog);
@@ -211,6 +220,7 @@ public final class Drill {
                             var names = new ArrayList<String>();
                             for (int i = 0; i <= hit; i++) names.add(pending.removeFirst().getValue());
                             phase(String.join(" + ", names), line.strip());
+                            if (nmi() && line.contains(CRASH_NOW)) QemuMonitor.send(monitor, "nmi");
                             booted = true;
                             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.timeoutSeconds());
                         }

@@ -12,7 +12,8 @@ import org.jkdump.format.JkdumpException;
  *                    oom (the kernel runs out of memory with vm.panic_on_oom=1) | lockup (a task spins with
  *                    preemption off until the soft-lockup watchdog panics, kernel.softlockup_panic=1) |
  *                    stack (endless recursion into the stack guard page: a double fault) | warn (WARN() with
- *                    kernel.panic_on_warn=1) | hung (a task left uninterruptible, kernel.hung_task_panic=1)
+ *                    kernel.panic_on_warn=1) | hung (a task left uninterruptible, kernel.hung_task_panic=1) |
+ *                    nmi (QEMU's monitor sends an NMI to every CPU, kernel.unknown_nmi_panic=1)
  * @param kernel      6.1 | 6.12 | a full Debian kernel release
  * @param mem         guest memory, QEMU syntax (1G, 1536M)
  * @param crashkernel the crashkernel= value (256M)
@@ -38,8 +39,8 @@ public record DrillOptions(String crash, String kernel, String mem, String crash
     }
 
     public DrillOptions {
-        if (!java.util.Set.of("sysrq", "oops", "bug", "panic", "irq", "oom", "lockup", "stack", "warn", "hung").contains(crash))
-            throw new JkdumpException("--crash must be sysrq, oops, bug, panic, irq, oom, lockup, stack, warn or hung, not '" + crash + "'");
+        if (!java.util.Set.of("sysrq", "oops", "bug", "panic", "irq", "oom", "lockup", "stack", "warn", "hung", "nmi").contains(crash))
+            throw new JkdumpException("--crash must be sysrq, oops, bug, panic, irq, oom, lockup, stack, warn, hung or nmi, not '" + crash + "'");
         bytes(mem, "--mem");
         bytes(crashkernel, "--crashkernel");
         if (flipKernelByte && !classic) throw new JkdumpException("flipping a kernel byte tests the classic purgatory: it needs --classic");

@@ -94,6 +94,11 @@ hung)
 	arm_module kernel/hung_task_panic=1 kernel/hung_task_timeout_secs=2
 	echo hung | dd of=/proc/jkdrill bs=64 2>/dev/null &
 	sleep 60 ;;
+nmi)
+	# the host presses the NMI button (QEMU's monitor) when it reads CRASH-NOW: an NMI with no reason
+	echo 1 > /proc/sys/kernel/unknown_nmi_panic
+	say "CRASH-NOW type=$CRASH uptime=$(up)"
+	sleep 60 ;;
 *)
 	say "CRASH-NOW type=sysrq uptime=$(up)"
 	sleep 1

@@ -164,6 +164,10 @@ public final class Unwinder {
         return new long[] {slot, ret};
     }
 
+    private boolean startsFunction(long pc) {
+        return symbols.function(pc).map(f -> f.offset(pc) == 0).orElse(false);
+    }
+
     /** Retpoline and call-depth thunks stand in for an indirect call: the real callee is unknown. */
     private boolean isThunk(long address) {
         return symbols.function(address).map(f -> f.name().startsWith("__x86_indirect_")).orElse(false);
@@ -338,7 +342,11 @@ public final class Unwinder {
                 s.prevFull = null;
                 s.signal = e.signal();
                 transition(fromStack, s.stacks.find(slot), out);
-                out.add(frame(pc, slot, prevSp, Frame.Kind.CALL, reliable));
+                // A noreturn call that ends its function (nmi_panic.cold calling panic) returns to
+                // the start of the next function: crash shows no frame for it (the kernel's own
+                // trace names the caller, "nmi_panic.cold+0xc/0xc"); the walk goes on through it,
+                // its ORC entry looked up at pc - 1, the caller's.
+                if (!startsFunction(pc)) out.add(frame(pc, slot, prevSp, Frame.Kind.CALL, reliable));
             }
             case REGS -> {
                 if (!onStack(s, prevSp, PtRegs.SIZE)) return "saved registers at " + hex(prevSp) + " are off the stack";
