@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * bt beyond the fixtures, on the dumps ../shared/vm made (6.1 sysrq, 5-level paging, BUG()
- * and panic() in the jkcrash module; 6.12 sysrq and module oops), read from the dump alone.
+ * and panic() in the jkcrash module; 6.12 sysrq and module oops; a 6.12 panic() without KASLR
+ * and a 4-CPU BUG(), both captured through kexec_file_load; a 6.12 module oops under 5-level
+ * paging), read from the dump alone.
  * Two references, neither of them jkdump: crash 8.0.6 with the debug vmlinux
  * (resources crash/vm/RUN-bt.txt, made by make-vm-bt.sh; made again into target/crash-vm
  * when the run on disk is another one than the stored transcript's), frame by frame — function, pc
@@ -100,7 +102,7 @@ class BtVmTest {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf",
-            "qmp/qmp/qemu-dump.kdump-zlib", "bench4g"})
+            "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57"})
     void backtracesMatchCrashFrameByFrame(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : LZO;
         var dump = VmRuns.dir(run).resolve(file);
@@ -134,7 +136,7 @@ class BtVmTest {
      * module "(not loaded)  [CONFIG_KALLSYMS]"; jkdump's mod shows the same table.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"bug", "panic", "k612"})
+    @ValueSource(strings = {"bug", "panic", "k612", "k612-kexecs", "smp4", "k612-la57"})
     void modListsWhatCrashListsWithoutModuleDebuginfo(String run) throws Exception {
         try (var r = new CrashRun(VmRuns.dump(run))) {
             var crash = transcript(run, LZO);
@@ -156,7 +158,7 @@ class BtVmTest {
      * ORC by objtool, as crash shows it too).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full/vmcore.full.elf"})
+    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full/vmcore.full.elf", "k612-kexecs", "smp4", "k612-la57"})
     void everyTaskUnwindsToWhereItsStackStarts(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : LZO;
         try (var s = new Session(DumpFiles.open(VmRuns.dir(run).resolve(file)))) {
@@ -188,7 +190,7 @@ class BtVmTest {
      * the registers the kernel printed ({@link KernelCallTrace}).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full"})
+    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full", "k612-kexecs", "smp4", "k612-la57"})
     void backtraceEndsWithTheCallTraceTheKernelPrinted(String run) throws Exception {
         var dir = VmRuns.dir(run);
         KernelCallTrace.assertPanicTaskMatches(run, dir.resolve("vmcore.kdump-lzo"), dir.resolve("vmcore-dmesg.txt"));
