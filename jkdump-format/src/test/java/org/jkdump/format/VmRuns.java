@@ -46,7 +46,9 @@ public final class VmRuns {
             // the ELF core header made by the kernel (kexec_file_load: no low 1 MiB), no KASLR
             Map.entry("k612-kexecs", List.of("--kernel", "6.12", "--crash", "panic", "--nokaslr", "--kexec", "s", "--no-rawcopy")),
             Map.entry("smp4", List.of("--smp", "4", "--mem", "2G", "--crash", "bug", "--kexec", "s", "--no-rawcopy")),
-            Map.entry("k612-la57", List.of("--kernel", "6.12", "--la57", "--crash", "oops", "--no-rawcopy")));
+            Map.entry("k612-la57", List.of("--kernel", "6.12", "--la57", "--crash", "oops", "--no-rawcopy")),
+            // two of the four CPUs never brought up: present, possible, not online
+            Map.entry("maxcpus", List.of("--smp", "4", "--append", "maxcpus=2", "--crash", "sysrq")));
 
     private VmRuns() {
     }
