@@ -23,7 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * bt beyond the fixtures, on the dumps ../shared/vm made (6.1 sysrq, 5-level paging, BUG()
- * and panic() in the jkcrash module; 6.12 sysrq and module oops), read from the dump alone.
+ * and panic() in the jkcrash module; 6.12 sysrq and module oops; a 6.12 panic() without KASLR
+ * and a 4-CPU BUG(), both captured through kexec_file_load; a 6.12 module oops under 5-level
+ * paging; a 4-CPU guest with maxcpus=2), read from the dump alone.
  * Two references, neither of them jkdump: crash 8.0.6 with the debug vmlinux
  * (resources crash/vm/RUN-bt.txt, made by make-vm-bt.sh; made again into target/crash-vm
  * when the run on disk is another one than the stored transcript's), frame by frame — function, pc
@@ -100,7 +102,7 @@ class BtVmTest {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf",
-            "qmp/qmp/qemu-dump.kdump-zlib", "bench4g"})
+            "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf"})
     void backtracesMatchCrashFrameByFrame(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : LZO;
         var dump = VmRuns.dir(run).resolve(file);
@@ -121,10 +123,37 @@ class BtVmTest {
                 } else {
                     soft.assertThat(mine.keySet()).as("%s on %s: tasks", cmd, run).containsExactlyElementsOf(theirs.keySet());
                 }
+                neverRanIdleTasks(s, cmd, run, theirs, mine, soft);
                 for (var e : theirs.entrySet())
                     soft.assertThat(mine.get(e.getKey())).as("%s on %s, %s", cmd, run, e.getKey()).containsExactlyElementsOf(e.getValue());
             }
             soft.assertAll();
+        }
+    }
+
+    private static final Pattern TASK_CPU = Pattern.compile("CPU: (\\d+)");
+    private static final Pattern FORK_FRAME = Pattern.compile("#0 \\[\\p{XDigit}{16}\\] ret_from_fork at \\p{XDigit}{16}");
+
+    /**
+     * The idle task of a CPU the kernel never brought up (maxcpus=2 of 4: present, not online)
+     * is its rq's curr, so both tools call it active; the dump has no NT_PRSTATUS note for
+     * that CPU, and crash, looking there for its registers, fails ("read of stack at
+     * ffffffffffffc000 failed"). The task never ran: jkdump shows it where fork_idle() left
+     * it, one frame in ret_from_fork. Those tasks are checked so and left out of the comparison.
+     */
+    private static void neverRanIdleTasks(Session s, String cmd, String run, Map<String, List<String>> theirs, Map<String, List<String>> mine,
+                                          SoftAssertions soft) {
+        var online = org.jkdump.kernel.helpers.Cpus.online(s.kernel());
+        for (var it = theirs.entrySet().iterator(); it.hasNext(); ) {
+            var e = it.next();
+            if (e.getValue().stream().noneMatch(l -> l.startsWith("bt: read of stack at "))) continue;
+            var cpu = TASK_CPU.matcher(e.getKey());
+            soft.assertThat(cpu.find() && !online.contains(Integer.parseInt(cpu.group(1)))).as("%s on %s: crash could not read %s, a CPU not online",
+                    cmd, run, e.getKey()).isTrue();
+            soft.assertThat(mine.get(e.getKey())).as("%s on %s, %s (never ran)", cmd, run, e.getKey())
+                    .singleElement().matches(l -> FORK_FRAME.matcher(l).matches(), "one frame, in ret_from_fork");
+            it.remove();
+            mine.remove(e.getKey());
         }
     }
 
@@ -134,7 +163,7 @@ class BtVmTest {
      * module "(not loaded)  [CONFIG_KALLSYMS]"; jkdump's mod shows the same table.
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"bug", "panic", "k612"})
+    @ValueSource(strings = {"bug", "panic", "k612", "k612-kexecs", "smp4", "k612-la57"})
     void modListsWhatCrashListsWithoutModuleDebuginfo(String run) throws Exception {
         try (var r = new CrashRun(VmRuns.dump(run))) {
             var crash = transcript(run, LZO);
@@ -156,7 +185,7 @@ class BtVmTest {
      * ORC by objtool, as crash shows it too).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full/vmcore.full.elf"})
+    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full/vmcore.full.elf", "k612-kexecs", "smp4", "k612-la57", "maxcpus"})
     void everyTaskUnwindsToWhereItsStackStarts(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : LZO;
         try (var s = new Session(DumpFiles.open(VmRuns.dir(run).resolve(file)))) {
@@ -188,7 +217,7 @@ class BtVmTest {
      * the registers the kernel printed ({@link KernelCallTrace}).
      */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full"})
+    @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-oops", "k612-full", "k612-kexecs", "smp4", "k612-la57", "maxcpus"})
     void backtraceEndsWithTheCallTraceTheKernelPrinted(String run) throws Exception {
         var dir = VmRuns.dir(run);
         KernelCallTrace.assertPanicTaskMatches(run, dir.resolve("vmcore.kdump-lzo"), dir.resolve("vmcore-dmesg.txt"));

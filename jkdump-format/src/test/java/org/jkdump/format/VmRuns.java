@@ -33,16 +33,22 @@ public final class VmRuns {
     /** Above run-crash-vm.sh's own QEMU timeout (2400 s) plus its downloads and builds. */
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(60);
     /** The runs' arguments as they were made (run-info.txt of each). */
-    private static final Map<String, List<String>> ARGS = Map.of(
-            "sysrq2", List.of("--crash", "sysrq"),
-            "la57", List.of("--crash", "sysrq", "--la57", "--nokaslr", "--no-rawcopy"),
-            "bug", List.of("--crash", "bug", "--no-rawcopy"),
-            "panic", List.of("--crash", "panic", "--no-rawcopy"),
-            "k612", List.of("--kernel", "6.12", "--crash", "sysrq", "--no-rawcopy"),
-            "k612-full", List.of("--kernel", "6.12", "--crash", "sysrq"),
-            "k612-oops", List.of("--kernel", "6.12", "--crash", "oops", "--no-rawcopy"),
-            "qmp", List.of("--crash", "sysrq", "--qmp-dump", "--no-rawcopy"),
-            "bench4g", List.of("--mem", "4G", "--bench", "--crash", "sysrq"));
+    private static final Map<String, List<String>> ARGS = Map.ofEntries(
+            Map.entry("sysrq2", List.of("--crash", "sysrq")),
+            Map.entry("la57", List.of("--crash", "sysrq", "--la57", "--nokaslr", "--no-rawcopy")),
+            Map.entry("bug", List.of("--crash", "bug", "--no-rawcopy")),
+            Map.entry("panic", List.of("--crash", "panic", "--no-rawcopy")),
+            Map.entry("k612", List.of("--kernel", "6.12", "--crash", "sysrq", "--no-rawcopy")),
+            Map.entry("k612-full", List.of("--kernel", "6.12", "--crash", "sysrq")),
+            Map.entry("k612-oops", List.of("--kernel", "6.12", "--crash", "oops", "--no-rawcopy")),
+            Map.entry("qmp", List.of("--crash", "sysrq", "--qmp-dump", "--no-rawcopy")),
+            Map.entry("bench4g", List.of("--mem", "4G", "--bench", "--crash", "sysrq")),
+            // the ELF core header made by the kernel (kexec_file_load: no low 1 MiB), no KASLR
+            Map.entry("k612-kexecs", List.of("--kernel", "6.12", "--crash", "panic", "--nokaslr", "--kexec", "s", "--no-rawcopy")),
+            Map.entry("smp4", List.of("--smp", "4", "--mem", "2G", "--crash", "bug", "--kexec", "s", "--no-rawcopy")),
+            Map.entry("k612-la57", List.of("--kernel", "6.12", "--la57", "--crash", "oops", "--no-rawcopy")),
+            // two of the four CPUs never brought up: present, possible, not online
+            Map.entry("maxcpus", List.of("--smp", "4", "--append", "maxcpus=2", "--crash", "sysrq")));
 
     private VmRuns() {
     }

@@ -3,6 +3,7 @@ package org.jkdump.crash.commands;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.jkdump.crash.CommandException;
 import org.jkdump.crash.CommandSpec;
 import org.jkdump.crash.CrashCommand;
@@ -17,7 +18,9 @@ import org.jkdump.kernel.helpers.Tasks;
  * {@code task}: a task's {@code struct task_struct} as gdb prints it, after crash's
  * {@code PID: ... TASK: ...} line; {@code -R} limits it to the members named. Without an
  * operand, the context task. The task's {@code struct thread_info} follows, as crash shows it
- * (on x86-64 it is the first member of task_struct).
+ * (on x86-64 it is the first member of task_struct). An operand that names no task (a pid
+ * whose task_struct the dump lacks, say) is reported as crash's cmd_task reports it, followed
+ * by a blank line, before the tasks found; when no operand names a task the command fails.
  */
 public final class TaskCommand implements CrashCommand<TaskCommand.Options, TaskCommand.Result> {
     public record Options(List<String> members, List<String> tasks) {
@@ -28,7 +31,8 @@ public final class TaskCommand implements CrashCommand<TaskCommand.Options, Task
                         List<StructCommand.Field> threadInfo) {
     }
 
-    public record Result(List<Entry> tasks) {
+    /** @param invalid the operands that named no task, in their order */
+    public record Result(List<String> invalid, List<Entry> tasks) {
     }
 
     @Override
@@ -56,7 +60,18 @@ public final class TaskCommand implements CrashCommand<TaskCommand.Options, Task
         var type = types.struct("task_struct");
         var values = new GdbValues(types, k.memory(), k.symbols(), false);
         var out = new ArrayList<Entry>();
-        for (var t : TaskSelection.of(session, o.tasks())) {
+        var invalid = new ArrayList<String>();
+        var selected = new ArrayList<Tasks.Task>();
+        if (o.tasks().isEmpty()) selected.addAll(TaskSelection.of(session, List.of()));
+        for (var w : o.tasks()) {
+            var named = TaskSelection.named(session, w);
+            if (named.isEmpty()) invalid.add(w);
+            selected.addAll(named);
+        }
+        // crash's cmd_task prints "invalid task or pid value: %s\n\n": the shell's line, then a blank one
+        if (selected.isEmpty() && !invalid.isEmpty())
+            throw new CommandException(invalid.stream().map(TaskCommand::invalidMessage).collect(Collectors.joining("\n\ntask: ")) + "\n");
+        for (var t : selected) {
             var obj = KObject.at(types, k.memory(), (BtfType) type, t.address());
             List<StructCommand.Field> threadInfo = List.of();
             if (o.members().isEmpty() && types.find("struct thread_info").orElse(null) instanceof BtfType.Struct ti
@@ -65,25 +80,24 @@ public final class TaskCommand implements CrashCommand<TaskCommand.Options, Task
             out.add(new Entry(t.pid(), t.address(), t.cpu(), t.comm(), StructCommand.fields(types, values, obj, type, o.members()),
                     o.members().isEmpty(), threadInfo));
         }
-        return new Result(out);
+        return new Result(List.copyOf(invalid), out);
     }
 
-    /** A pid or a task address, as crash's task operands. */
+    private static String invalidMessage(String word) {
+        return "invalid task or pid value: " + word;
+    }
+
+    /** A pid (its first task) or a task address, as crash's task operands. */
     static Tasks.Task find(Session session, String word) {
-        var tasks = session.tasks();
-        if (word.chars().allMatch(Character::isDigit))
-            return tasks.stream().filter(t -> t.pid() == Integer.parseInt(word)).findFirst()
-                    .orElseThrow(() -> new CommandException("invalid task or pid value: " + word));
-        if (word.matches("(0x)?[0-9a-fA-F]{1,16}")) {
-            long a = Long.parseUnsignedLong(word.replaceFirst("^0x", ""), 16);
-            return tasks.stream().filter(t -> t.address() == a).findFirst()
-                    .orElseThrow(() -> new CommandException("invalid task or pid value: " + word));
-        }
-        throw new CommandException("invalid task or pid value: " + word);
+        return TaskSelection.named(session, word).stream().findFirst().orElseThrow(() -> new CommandException(invalidMessage(word)));
     }
 
     @Override
     public void renderText(Result r, PrintWriter out) {
+        for (var w : r.invalid()) {
+            out.println("task: " + invalidMessage(w));
+            out.println();
+        }
         for (var e : r.tasks()) {
             out.println(Bt.header(e.pid(), e.task(), e.cpu(), e.comm()));
             var obj = new StructCommand.Instance("struct task_struct", e.task(), e.whole(), e.fields());

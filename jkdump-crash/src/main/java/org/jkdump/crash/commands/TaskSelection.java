@@ -19,15 +19,24 @@ final class TaskSelection {
         if (operands.isEmpty()) return session.tasks().stream().filter(t -> t.address() == session.context()).toList();
         var out = new ArrayList<Tasks.Task>();
         for (var w : operands) {
-            if (w.chars().allMatch(Character::isDigit)) {
-                int pid = Integer.parseInt(w);
-                var same = session.tasks().stream().filter(t -> t.pid() == pid).toList();
-                if (same.isEmpty()) throw new CommandException("invalid task or pid value: " + w);
-                out.addAll(same);
-            } else {
-                out.add(TaskCommand.find(session, w));
-            }
+            var named = named(session, w);
+            if (named.isEmpty()) throw new CommandException("invalid task or pid value: " + w);
+            out.addAll(named);
         }
         return out;
+    }
+
+    /**
+     * The tasks one operand names, as crash's str_to_context() reads it: a decimal number is a
+     * pid (every task with it), else a hexadecimal task_struct address; empty when it names none.
+     */
+    static List<Tasks.Task> named(Session session, String word) {
+        if (word.chars().allMatch(Character::isDigit)) {
+            int pid = Integer.parseInt(word);
+            return session.tasks().stream().filter(t -> t.pid() == pid).toList();
+        }
+        if (!word.matches("(0x)?[0-9a-fA-F]{1,16}")) return List.of();
+        long a = Long.parseUnsignedLong(word.replaceFirst("^0x", ""), 16);
+        return session.tasks().stream().filter(t -> t.address() == a).limit(1).toList();
     }
 }

@@ -78,6 +78,23 @@ class TypeCommandsTest {
                 "  comm = \"markerproc\\000\\000\\000\\000\\000\",", "  pid = 143,");
     }
 
+    /**
+     * crash's cmd_task reports an operand that names no task with a blank line after it
+     * ("invalid task or pid value: %s\n\n", seen on the k612-la57 run, whose markerproc's
+     * task_struct makedumpfile dropped) and goes on with the other operands; files and vm
+     * report it without the blank line.
+     */
+    @Test
+    void taskReportsAPidWithoutATaskAsCrashDoes() {
+        assertThat(fails("task 99999")).isEqualTo("task: invalid task or pid value: 99999\n\n");
+        assertThat(fails("task 99999 77777")).isEqualTo(
+                "task: invalid task or pid value: 99999\n\ntask: invalid task or pid value: 77777\n\n");
+        assertThat(run("task -R pid 99999 143")).containsExactly("task: invalid task or pid value: 99999", "",
+                "PID: 143      TASK: ffff8efe821d3080  CPU: 1    COMMAND: \"markerproc\"", "  pid = 143,");
+        assertThat(run("task -R pid ffff8efe821d3080")).hasSize(2).endsWith("  pid = 143,");
+        assertThat(fails("files 99999")).isEqualTo("files: invalid task or pid value: 99999\n");
+    }
+
     @Test
     void listWalksTheModuleListAsCrashsModDoes() {
         var crash = CrashTranscript.of("kdump-sysrq");
