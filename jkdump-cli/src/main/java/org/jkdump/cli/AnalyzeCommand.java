@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                 "  jkdump analyze vmcore",
                 "  jkdump analyze --format json vmcore > report.json",
                 "  jkdump analyze --format html vmcore > report.html"})
-final class AnalyzeCommand implements Callable<Integer> {
+final class AnalyzeCommand implements Callable<Integer>, ReadsDumps {
     enum Format { text, json, html }
 
     @Parameters(index = "0", paramLabel = "DUMP", description = "the dump file")
@@ -30,6 +30,11 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public java.util.List<Path> files() {
+        return java.util.List.of(dump);
+    }
 
     @Override
     public Integer call() {

@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
                 "  jkdump collect -F -l -d 31 /proc/vmcore | ssh host 'jkdump collect -R vmcore'",
                 "  jkdump collect --split -d 31 /proc/vmcore dump.1 dump.2",
                 "  jkdump collect --reassemble dump.1 dump.2 vmcore"})
-final class CollectCommand implements Callable<Integer> {
+final class CollectCommand implements Callable<Integer>, ReadsDumps {
     @Option(names = "-d", paramLabel = "LEVEL[,LEVEL...]", description = "dump level 0..31; a list is tried in order when the output does not fit (default 0)")
     String level = "0";
 
@@ -96,6 +96,11 @@ final class CollectCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
+    public List<Path> files() {
+        return files;
+    }
+
+    @Override
     public Integer call() {
         var err = spec.commandLine().getErr();
         if (rebuild) {
@@ -113,10 +118,18 @@ final class CollectCommand implements Callable<Integer> {
             if (messageLevel != 0) err.printf("The dmesg log is saved to %s.%n", files.getLast());
             return Main.EXIT_OK;
         }
-        var levels = DumpLevel.parseList(level);
         if (zlibBytes && codec.codec() != PageCodec.ZLIB) throw usage("--zlib-bytes goes with -c");
-        var options = new Collector.Options(levels, codec.codec(), elf ? Collector.Format.ELF : Collector.Format.KDUMP, threads,
-                budgetMiB << 20, zlibBytes);
+        Collector.Options options;
+        try {
+            var levels = DumpLevel.parseList(level);
+            if (messageLevel < 0 || messageLevel > 31)
+                throw new JkdumpException("--message-level " + messageLevel + " is not between 0 and 31");
+            if (budgetMiB < 0 || budgetMiB > 1L << 30) throw new JkdumpException("--memory-budget " + budgetMiB + " MiB is out of range");
+            options = new Collector.Options(levels, codec.codec(), elf ? Collector.Format.ELF : Collector.Format.KDUMP, threads,
+                    budgetMiB << 20, zlibBytes);
+        } catch (JkdumpException e) {
+            throw usage(e.getMessage());  // a wrong option, not a failed collection
+        }
         List<Path> inputs;
         Collector.Output output;
         if (flatten) {

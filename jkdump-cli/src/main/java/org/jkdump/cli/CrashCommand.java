@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 "  jkdump crash vmcore --json -c 'ps'          the same records as JSON",
                 "  echo 'bt -a' | jkdump crash vmcore          commands from stdin",
                 "  jkdump crash -i cmds.txt vmcore System.map  a command file, with extra symbols"})
-final class CrashCommand implements Callable<Integer> {
+final class CrashCommand implements Callable<Integer>, ReadsDumps {
     @Parameters(index = "0", paramLabel = "DUMP", description = "the dump file")
     Path dump;
 
@@ -57,6 +57,16 @@ final class CrashCommand implements Callable<Integer> {
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public List<Path> files() {
+        var files = new ArrayList<Path>();
+        files.add(dump);
+        files.addAll(maps);
+        files.addAll(extra);
+        if (input != null) files.add(input);
+        return files;
+    }
 
     @Override
     public Integer call() throws Exception {

@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
                 "  jkdump dmesg -c -d vmcore                with caller ids and device lines",
                 "  jkdump dmesg -o dmesg.txt vmcore.lzo     to a file (.incomplete until done)",
                 "  jkdump dmesg --json vmcore               records with sequence, level, caller"})
-final class DmesgCommand implements Callable<Integer> {
+final class DmesgCommand implements Callable<Integer>, ReadsDumps {
     @Parameters(arity = "1..*", paramLabel = "DUMP", description = "the dump file (several for a --split set)")
     List<Path> dumps;
 
@@ -79,6 +79,13 @@ final class DmesgCommand implements Callable<Integer> {
 
     /** The --json document. */
     record JsonLog(String dump, PrintkLog.Buffer buffer, List<JsonRecord> records) {
+    }
+
+    @Override
+    public List<Path> files() {
+        var files = new java.util.ArrayList<>(dumps);
+        if (output != null) files.add(output);
+        return files;
     }
 
     @Override

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
                 "  jkdump info --json vmcore.flat",
                 "  jkdump info dump.1 dump.2                    a split set, opened as one",
                 "  jkdump info --read-all vmcore                also read (decode) every present page and time it"})
-final class InfoCommand implements Callable<Integer> {
+final class InfoCommand implements Callable<Integer>, ReadsDumps {
     @Parameters(arity = "1..*", paramLabel = "DUMP", description = "the dump file (several for a --split set)")
     List<Path> dumps;
 
@@ -61,6 +61,11 @@ final class InfoCommand implements Callable<Integer> {
     private static final List<String> SUMMARY_KEYS = List.of("OSRELEASE", "BUILD-ID", "PAGESIZE", "KERNELOFFSET",
             "CRASHTIME", "NUMBER(phys_base)", "NUMBER(pgtable_l5_enabled)", "SYMBOL(init_top_pgt)", "SYMBOL(_stext)",
             "SYMBOL(prb)", "SYMBOL(log_buf)", "SYMBOL(kallsyms_names)");
+
+    @Override
+    public List<Path> files() {
+        return dumps;
+    }
 
     @Override
     public Integer call() {

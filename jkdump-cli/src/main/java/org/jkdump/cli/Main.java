@@ -66,7 +66,9 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             boolean debug = parseResult.hasMatchedOption("--debug") || main.debug;
             if (debug) ex.printStackTrace(err);
-            err.println("jkdump: " + message(ex));
+            var msg = message(ex);
+            if (ex instanceof JkdumpException && cmd.getCommand() instanceof ReadsDumps r) msg = r.named(msg);
+            err.println("jkdump: " + msg);
             err.flush();
             return EXIT_FAILED;
         });

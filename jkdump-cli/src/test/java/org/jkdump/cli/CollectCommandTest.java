@@ -47,9 +47,10 @@ class CollectCommandTest {
     }
 
     @Test
-    void rejectsADumpLevelAbove31() {
+    void rejectsADumpLevelAbove31AsAUsageError() {
+        // a wrong option value, like picocli's own "'x' is not an int": exit status 2
         var r = run("collect", "-d", "32", Fixtures.sysrq("vmcore.kdump-lzo").toString(), tmp.resolve("o").toString());
-        assertThat(r.status()).isEqualTo(Main.EXIT_FAILED);
+        assertThat(r.status()).isEqualTo(Main.EXIT_USAGE);
         assertThat(r.err()).contains("jkdump: dump level 32 is not between 0 and 31");
         assertThat(tmp.resolve("o")).doesNotExist();
     }

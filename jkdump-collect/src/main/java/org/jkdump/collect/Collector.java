@@ -139,6 +139,7 @@ public final class Collector {
     private CollectReport collect(DumpLevel level, Output output) {
         long t0 = System.nanoTime();
         var mem = input.memory();
+        checkBitmapsFit(mem);
         Optional<Kernel> kernel = input.vmcoreinfo().isPresent() ? Optional.of(Kernel.open(input)) : Optional.empty();
         boolean elf = options.format() == Format.ELF;
         var ram = RamFrames.of(input);
@@ -204,6 +205,24 @@ public final class Collector {
         steps.put("Copying data", (tEnd - tBitmap2) / 1e9);
         return new CollectReport(name, level, ram.cardinality(), ram.size(), counts.asMap(), kept, bytes, unreadable,
                 steps, (tEnd - t0) / 1e9);
+    }
+
+    /** Frame bitmaps held at once: RAM, RAM within the written ranges, kept. */
+    private static final int BITMAPS = 3;
+
+    /**
+     * The collector holds whole frame bitmaps; a dump whose memory reaches absurdly high
+     * (a corrupt segment or header) is refused before they are allocated, not with an
+     * OutOfMemoryError.
+     */
+    private void checkBitmapsFit(org.jkdump.format.PhysicalMemory mem) {
+        long frames = mem.maxPfn();
+        long bytes = (frames + 7) / 8 * BITMAPS;
+        long heap = Runtime.getRuntime().maxMemory();
+        if (bytes > heap / 2)
+            throw new JkdumpException(String.format("%s: its memory reaches physical address 0x%x (%d frames): the frame bitmaps would "
+                    + "take %d MiB, more than half of the %d MiB heap (a corrupt header, or give the JVM more with JKDUMP_JAVA_OPTS=-Xmx...)",
+                    input.name(), frames * mem.pageSize(), frames, bytes >> 20, heap >> 20));
     }
 
     private long writeFile(Path path, DumpPlan plan, PagePipeline pipeline, DumpLevel level, ExcludedPages counts,

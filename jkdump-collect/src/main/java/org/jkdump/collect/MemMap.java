@@ -37,17 +37,21 @@ public final class MemMap {
 
     /** Decodes the section table for frames {@code [0, maxPfn)}. */
     public static MemMap read(VmcoreInfo info, KernelMemory memory, int pageSize, long maxPfn) {
-        long root = info.symbol("mem_section").orElseThrow(() -> missing("SYMBOL(mem_section)"));
-        long roots = info.length("mem_section").orElseThrow(() -> missing("LENGTH(mem_section)"));
-        long sectionSize = info.size("mem_section").orElseThrow(() -> missing("SIZE(mem_section)"));
+        long root = info.symbol("mem_section").orElseThrow(() -> missing(info, "SYMBOL(mem_section)"));
+        long roots = info.length("mem_section").orElseThrow(() -> missing(info, "LENGTH(mem_section)"));
+        long sectionSize = info.size("mem_section").orElseThrow(() -> missing(info, "SIZE(mem_section)"));
         long mapOffset = info.offset("mem_section", "section_mem_map").orElse(0);
-        int sectionBits = (int) info.number("SECTION_SIZE_BITS").orElseThrow(() -> missing("NUMBER(SECTION_SIZE_BITS)"));
-        int structPage = (int) info.size("page").orElseThrow(() -> missing("SIZE(page)"));
+        long sectionBits = info.number("SECTION_SIZE_BITS").orElseThrow(() -> missing(info, "NUMBER(SECTION_SIZE_BITS)"));
+        long structPage = info.size("page").orElseThrow(() -> missing(info, "SIZE(page)"));
+        if (structPage < 16 || structPage > StructPageLayout.MAX_SIZE)
+            throw info.invalid("SIZE(page)", "is not a plausible struct page size (16 to " + StructPageLayout.MAX_SIZE + ")");
         int pageShift = Integer.numberOfTrailingZeros(pageSize);
         if (roots <= 0 || roots > 1 << 20 || sectionSize < 8 || sectionSize > pageSize || sectionBits <= pageShift || sectionBits > 40)
-            throw new JkdumpException(String.format("VMCOREINFO: implausible mem_section layout (LENGTH %d, SIZE %d, SECTION_SIZE_BITS %d)",
-                    roots, sectionSize, sectionBits));
-        int sectionShift = sectionBits - pageShift;
+            throw info.problem(String.format("has an implausible mem_section layout (LENGTH(mem_section) %d, SIZE(mem_section) %d, "
+                    + "NUMBER(SECTION_SIZE_BITS) %d)", roots, sectionSize, sectionBits));
+        if (mapOffset < 0 || mapOffset > sectionSize - 8)
+            throw info.invalid("OFFSET(mem_section.section_mem_map)", "does not fit inside the " + sectionSize + "-byte struct mem_section");
+        int sectionShift = (int) (sectionBits - pageShift);
         long sections = (maxPfn + (1L << sectionShift) - 1) >>> sectionShift;
         if (sections > 1 << 24) throw new JkdumpException("the dump's last frame 0x" + Long.toHexString(maxPfn) + " needs too many memory sections");
         long perRoot = pageSize / sectionSize;
@@ -59,11 +63,11 @@ public final class MemMap {
             maps = decode(memory, deref, roots, perRoot, sectionSize, mapOffset, structPage, sectionShift, (int) sections);
         }
         if (maps == null) throw new JkdumpException(String.format("mem_section at 0x%016x holds no present memory section", root));
-        return new MemMap(sectionShift, maps, structPage);
+        return new MemMap(sectionShift, maps, (int) structPage);
     }
 
     private static long[] decode(KernelMemory memory, long rootAddr, long roots, long perRoot, long sectionSize, long mapOffset,
-                                 int structPage, int sectionShift, int sections) {
+                                 long structPage, int sectionShift, int sections) {
         var maps = new long[sections];
         boolean any = false;
         long usedRoots = Math.min(roots, (sections + perRoot - 1) / perRoot);
@@ -99,8 +103,8 @@ public final class MemMap {
         return any ? maps : null;
     }
 
-    private static JkdumpException missing(String key) {
-        return new JkdumpException("VMCOREINFO lacks " + key + ": the kernel's mem_map cannot be found, so pages cannot be classified by dump level");
+    private static JkdumpException missing(VmcoreInfo info, String key) {
+        return info.lacks(key, "the kernel's mem_map cannot be found, so pages cannot be classified by dump level");
     }
 
     /** Frames per memory section. */

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.format.PfnBitmap;
+import org.jkdump.format.VmcoreInfo;
 import org.jkdump.kernel.Kernel;
 import org.jkdump.kernel.KernelMemory;
 
@@ -38,6 +39,7 @@ public final class PageClassifier {
      */
     static final int MAX_ORDER = 20;
 
+    private final VmcoreInfo info;
     private final StructPageLayout layout;
     private final MemMap memMap;
     private final KernelMemory memory;
@@ -45,7 +47,8 @@ public final class PageClassifier {
     private final ByteBuffer bb;
     private long unreadable;
 
-    private PageClassifier(StructPageLayout layout, MemMap memMap, KernelMemory memory) {
+    private PageClassifier(VmcoreInfo info, StructPageLayout layout, MemMap memMap, KernelMemory memory) {
+        this.info = info;
         this.layout = layout;
         this.memMap = memMap;
         this.memory = memory;
@@ -57,8 +60,8 @@ public final class PageClassifier {
     public static PageClassifier open(Kernel kernel, long maxPfn) {
         var info = kernel.vmcoreinfo();
         var layout = StructPageLayout.of(info);
-        int pageSize = (int) info.pageSize().orElse(4096);
-        return new PageClassifier(layout, MemMap.read(info, kernel.memory(), pageSize, maxPfn), kernel.memory());
+        int pageSize = kernel.memory().physical().pageSize();  // checked by the format layer, unlike PAGESIZE
+        return new PageClassifier(info, layout, MemMap.read(info, kernel.memory(), pageSize, maxPfn), kernel.memory());
     }
 
     public StructPageLayout layout() {
@@ -78,14 +81,17 @@ public final class PageClassifier {
      */
     public long classify(DumpLevel level, PfnBitmap ram, PfnBitmap keep, long from, long to, ExcludedPages counts) {
         if (level.excludesFree() && !layout.knowsBuddy())
-            throw new JkdumpException("VMCOREINFO has no PAGE_BUDDY_MAPCOUNT_VALUE: free pages cannot be found from struct page on this kernel");
+            throw info.lacks("NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)", "free pages cannot be found from struct page on this kernel");
         long pfn = from;
         long chunkStart = -1;
         boolean chunkOk = false;
         while (pfn < to) {
             if (!ram.get(pfn)) {
                 long next = ram.nextSetBit(pfn);
-                if (next < 0 || next >= to) break;
+                // A hole past this cycle: the next call starts at the next RAM frame, so each
+                // hole is scanned once (not once per cycle: a dump with RAM at 1 TiB has 2^15).
+                if (next < 0) return Math.max(to, ram.size());
+                if (next >= to) return next;
                 pfn = next;
                 continue;
             }

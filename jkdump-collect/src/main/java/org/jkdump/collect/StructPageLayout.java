@@ -36,17 +36,21 @@ public record StructPageLayout(
 
     /** Reads the layout from {@code info}; fails naming the first entry a classifier cannot do without. */
     public static StructPageLayout of(VmcoreInfo info) {
+        long size = need(info, info.size("page"), "SIZE(page)");
+        // struct page is 64 bytes on x86-64 (80 with some debug options); a classifier reads
+        // whole chunks of them, so an absurd size would be an absurd allocation
+        if (size < 16 || size > MAX_SIZE) throw info.invalid("SIZE(page)", "is not a plausible struct page size (16 to " + MAX_SIZE + ")");
         return new StructPageLayout(
-                (int) need(info.size("page"), "SIZE(page)"),
-                (int) need(info.offset("page", "flags"), "OFFSET(page.flags)"),
-                (int) need(info.offset("page", "mapping"), "OFFSET(page.mapping)"),
-                info.offset("page", "_mapcount"),
-                info.offset("page", "private"),
-                info.offset("page", "compound_head"),
-                info.offset("page", "compound_dtor"),
-                info.offset("page", "compound_order"),
-                (int) need(info.number("PG_lru"), "NUMBER(PG_lru)"),
-                (int) need(info.number("PG_private"), "NUMBER(PG_private)"),
+                (int) size,
+                (int) fits(info, "flags", 8, size, need(info, info.offset("page", "flags"), "OFFSET(page.flags)")),
+                (int) fits(info, "mapping", 8, size, need(info, info.offset("page", "mapping"), "OFFSET(page.mapping)")),
+                fits(info, "_mapcount", 4, size, info.offset("page", "_mapcount")),
+                fits(info, "private", 8, size, info.offset("page", "private")),
+                fits(info, "compound_head", 8, size, info.offset("page", "compound_head")),
+                fits(info, "compound_dtor", 1, size, info.offset("page", "compound_dtor")),
+                fits(info, "compound_order", 1, size, info.offset("page", "compound_order")),
+                (int) need(info, info.number("PG_lru"), "NUMBER(PG_lru)"),
+                (int) need(info, info.number("PG_private"), "NUMBER(PG_private)"),
                 info.number("PG_swapcache"),
                 info.number("PG_swapbacked"),
                 info.number("PG_slab"),
@@ -62,9 +66,24 @@ public record StructPageLayout(
                 info.length("zone.free_area"));
     }
 
-    private static long need(OptionalLong v, String key) {
-        return v.orElseThrow(() -> new JkdumpException("VMCOREINFO lacks " + key
-                + ": struct page cannot be read, so pages cannot be classified by dump level (use -d 0 or -d 1)"));
+    /** Largest SIZE(page) believed. */
+    static final long MAX_SIZE = 1024;
+
+    /** {@code offset} of a {@code width}-byte member of struct page, checked to lie inside its {@code size} bytes. */
+    private static long fits(VmcoreInfo info, String member, int width, long size, long offset) {
+        if (offset < 0 || offset > size - width)
+            throw info.invalid("OFFSET(page." + member + ")", "does not fit a " + width + "-byte member inside the " + size
+                    + "-byte struct page (SIZE(page))");
+        return offset;
+    }
+
+    private static OptionalLong fits(VmcoreInfo info, String member, int width, long size, OptionalLong offset) {
+        if (offset.isPresent()) fits(info, member, width, size, offset.getAsLong());
+        return offset;
+    }
+
+    private static long need(VmcoreInfo info, OptionalLong v, String key) {
+        return v.orElseThrow(() -> info.lacks(key, "struct page cannot be read, so pages cannot be classified by dump level (use -d 0 or -d 1)"));
     }
 
     /** Whether free pages can be told from struct page alone (the buddy page type). */

@@ -31,6 +31,8 @@ public final class ElfDump implements DumpFile {
     public static final int DUMP_ELF_INCOMPLETE = 0x1;
     /** Far more than any machine's memory map needs; more means a corrupt header. */
     private static final long MAX_PHNUM = 1 << 22;
+    /** x86-64 physical addresses have at most 52 bits (MAXPHYADDR). */
+    private static final long MAX_PHYSICAL = 1L << 52;
 
     /** One PT_LOAD as the file states it: physical range [paddr, paddr+memSize), file bytes for the first fileSize. */
     public record Segment(long offset, long vaddr, long paddr, long fileSize, long memSize) {
@@ -40,13 +42,16 @@ public final class ElfDump implements DumpFile {
     private final int flags;
     private final List<Segment> segments;
     private final List<ElfNote> notes;
+    private final Optional<VmcoreInfo> vmcoreinfo;
     private final ElfMemory memory;
 
-    private ElfDump(DumpSource source, int flags, List<Segment> segments, List<ElfNote> notes, int pageSize) {
+    private ElfDump(DumpSource source, int flags, List<Segment> segments, List<ElfNote> notes, Optional<VmcoreInfo> vmcoreinfo,
+                    int pageSize) {
         this.source = source;
         this.flags = flags;
         this.segments = segments;
         this.notes = notes;
+        this.vmcoreinfo = vmcoreinfo;
         this.memory = new ElfMemory(source, segments, pageSize);
     }
 
@@ -80,6 +85,7 @@ public final class ElfDump implements DumpFile {
         source.checkRange(phoff, phnum * PHDR_SIZE, "program header table (" + phnum + " entries)");
         var segments = new ArrayList<Segment>();
         var notes = new ArrayList<ElfNote>();
+        Optional<VmcoreInfo> vmcoreinfo = Optional.empty();
         for (long i = 0; i < phnum; i++) {
             long ph = phoff + i * PHDR_SIZE;
             long type = source.u32(ph + P_TYPE);
@@ -89,12 +95,14 @@ public final class ElfDump implements DumpFile {
                     throw source.malformed(ph + P_FILESZ, "PT_NOTE %d: p_filesz %s is absurd", i, Long.toUnsignedString(filesz));
                 source.checkRange(off, filesz, "PT_NOTE segment " + i);
                 notes.addAll(ElfNotes.parse(source, off, filesz));
+                if (vmcoreinfo.isEmpty()) vmcoreinfo = ElfNotes.vmcoreinfo(source, off, filesz);
             } else if (type == PT_LOAD) {
                 long memsz = source.u64(ph + P_MEMSZ), paddr = source.u64(ph + P_PADDR);
                 if (Long.compareUnsigned(filesz, memsz) > 0)
                     throw source.malformed(ph + P_FILESZ, "PT_LOAD %d: p_filesz 0x%x exceeds p_memsz 0x%x", i, filesz, memsz);
-                if (paddr < 0 || memsz < 0 || paddr + memsz < paddr)
-                    throw source.malformed(ph + P_PADDR, "PT_LOAD %d: [0x%x, +0x%x) is outside the physical address space", i, paddr, memsz);
+                if (paddr < 0 || memsz < 0 || paddr + memsz < paddr || paddr + memsz > MAX_PHYSICAL)
+                    throw source.malformed(ph + P_PADDR, "PT_LOAD %d: [0x%x, +0x%x) is outside the physical address space (52 bits on x86-64)",
+                            i, paddr, memsz);
                 if (filesz > 0 && (off < 0 || off > source.size() || filesz > source.size() - off)) {
                     if (!incomplete || off < 0)
                         throw source.malformed(ph + P_OFFSET, "PT_LOAD %d data (0x%x bytes at 0x%x) extends past the end of the file (%d bytes)",
@@ -103,9 +111,8 @@ public final class ElfDump implements DumpFile {
                 segments.add(new Segment(off, source.u64(ph + P_VADDR), paddr, filesz, memsz));
             }
         }
-        var vmcoreinfo = notes.stream().filter(ElfNote::isVmcoreInfo).findFirst().map(n -> VmcoreInfo.parse(n.desc()));
         int pageSize = pageSize(vmcoreinfo);
-        return new ElfDump(source, flags, List.copyOf(segments), List.copyOf(notes), pageSize);
+        return new ElfDump(source, flags, List.copyOf(segments), List.copyOf(notes), vmcoreinfo, pageSize);
     }
 
     /** The ELF has no page size field: VMCOREINFO's PAGESIZE says it, x86-64's 4 KiB otherwise. */
@@ -148,7 +155,7 @@ public final class ElfDump implements DumpFile {
 
     @Override
     public Optional<VmcoreInfo> vmcoreinfo() {
-        return notes.stream().filter(ElfNote::isVmcoreInfo).findFirst().map(n -> VmcoreInfo.parse(n.desc()));
+        return vmcoreinfo;
     }
 
     @Override

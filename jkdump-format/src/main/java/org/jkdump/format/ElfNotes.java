@@ -3,6 +3,7 @@ package org.jkdump.format;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Walks a block of ELF notes (Elf64_Nhdr: n_namesz, n_descsz, n_type, then name and
@@ -21,8 +22,36 @@ public final class ElfNotes {
      * pads crash_notes and /proc/vmcore's note segments) ends the walk.
      */
     public static List<ElfNote> parse(DumpSource source, long offset, long length) {
-        source.checkRange(offset, length, "note segment");
         var notes = new ArrayList<ElfNote>();
+        walk(source, offset, length, (name, type, descOff, descsz) -> {
+            notes.add(new ElfNote(name, type, source.bytes(descOff, (int) descsz)));
+            return true;
+        });
+        return notes;
+    }
+
+    /**
+     * The VMCOREINFO note of the notes in {@code source[offset, offset+length)}, if there is
+     * one, remembering where its text lies in the file (for messages about its values).
+     */
+    public static Optional<VmcoreInfo> vmcoreinfo(DumpSource source, long offset, long length) {
+        if (length == 0) return Optional.empty();
+        var found = new ArrayList<VmcoreInfo>(1);
+        walk(source, offset, length, (name, type, descOff, descsz) -> {
+            if (!name.equals("VMCOREINFO")) return true;
+            found.add(VmcoreInfo.parse(source.bytes(descOff, (int) descsz), source.name(), descOff));
+            return false;
+        });
+        return found.stream().findFirst();
+    }
+
+    /** What {@link #walk} shows of each note; returns whether to go on. */
+    private interface NoteVisitor {
+        boolean visit(String name, int type, long descOffset, long descSize);
+    }
+
+    private static void walk(DumpSource source, long offset, long length, NoteVisitor visitor) {
+        source.checkRange(offset, length, "note segment");
         long pos = offset, end = offset + length;
         while (end - pos >= 12) {
             long namesz = source.u32(pos), descsz = source.u32(pos + 4);
@@ -37,11 +66,9 @@ public final class ElfNotes {
             var nameBytes = source.bytes(nameOff, (int) namesz);
             int n = nameBytes.length;
             while (n > 0 && nameBytes[n - 1] == 0) n--;
-            notes.add(new ElfNote(new String(nameBytes, 0, n, StandardCharsets.ISO_8859_1), type,
-                    source.bytes(descOff, (int) descsz)));
+            if (!visitor.visit(new String(nameBytes, 0, n, StandardCharsets.ISO_8859_1), type, descOff, descsz)) return;
             pos = next;
         }
-        return notes;
     }
 
     /** One {@link CpuState} per NT_PRSTATUS note, CPU numbers in note order. */

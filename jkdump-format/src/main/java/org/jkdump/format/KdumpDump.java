@@ -93,8 +93,9 @@ public final class KdumpDump implements DumpFile {
 
         List<ElfNote> notes = sub.hasNotes() ? ElfNotes.parse(source, sub.offsetNote(), sub.sizeNote()) : List.of();
         Optional<VmcoreInfo> vmcoreinfo = sub.hasVmcoreinfo()
-                ? Optional.of(VmcoreInfo.parse(source.bytes(sub.offsetVmcoreinfo(), (int) sub.sizeVmcoreinfo())))
-                : notes.stream().filter(ElfNote::isVmcoreInfo).findFirst().map(n -> VmcoreInfo.parse(n.desc()));
+                ? Optional.of(VmcoreInfo.parse(source.bytes(sub.offsetVmcoreinfo(), (int) sub.sizeVmcoreinfo()), source.name(),
+                        sub.offsetVmcoreinfo()))
+                : ElfNotes.vmcoreinfo(source, sub.offsetNote(), sub.sizeNote());
 
         var memory = new KdumpMemory(source, bs, maxMapnr, ram, dumpable, index, header.descriptorOffset(),
                 header.incomplete(), cacheBudget);

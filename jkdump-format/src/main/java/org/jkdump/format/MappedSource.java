@@ -28,11 +28,16 @@ public final class MappedSource implements DumpSource {
         this.segment = segment;
     }
 
-    /** Maps {@code path}; an empty file, a directory or an unreadable file fail with a clear message. */
+    /**
+     * Maps {@code path}; an empty file, a directory, a FIFO or device (which cannot be mapped,
+     * and whose open may block for ever) or an unreadable file fail with a clear message.
+     */
     public static MappedSource open(Path path) {
         var name = path.toString();
         if (Files.isDirectory(path)) throw new JkdumpException(name + ": is a directory, not a dump file");
         if (!Files.exists(path)) throw new JkdumpException(name + ": no such file");
+        if (!Files.isRegularFile(path))
+            throw new JkdumpException(name + ": is not a regular file (a FIFO, socket or device): a dump file is read by mapping it");
         try (var ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size == 0) throw new JkdumpException(name + ": the file is empty");

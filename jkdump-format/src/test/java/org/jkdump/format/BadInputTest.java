@@ -296,6 +296,38 @@ class BadInputTest {
         failsFast(le32(kdump, 8, -2)).hasMessage(at(8) + "header_version -2 is not a version makedumpfile writes (1 to 6)");
     }
 
+    /** {@code bytes} with the first "PAGESIZE=4096" of the VMCOREINFO text (every copy) made "PAGESIZE=zz\n\n". */
+    static byte[] withBadPageSize(byte[] bytes) {
+        byte[] b = bytes.clone();
+        byte[] key = "PAGESIZE=4096".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (int i = 0; i + key.length <= b.length && i < 1 << 20; i++)
+            if (Arrays.equals(b, i, i + key.length, key, 0, key.length))
+                System.arraycopy("PAGESIZE=zz\n\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, b, i, key.length);
+        return b;
+    }
+
+    static long indexOf(byte[] b, String text) {
+        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        for (int i = 0; i + t.length <= b.length; i++)
+            if (Arrays.equals(b, i, i + t.length, t, 0, t.length)) return i;
+        throw new AssertionError(text + " not found");
+    }
+
+    @Test
+    void vmcoreinfoValueThatIsNotANumberNamesFileAndOffset() {
+        for (byte[] dump : List.of(kdump, elf)) {
+            byte[] b = withBadPageSize(dump);
+            long value = indexOf(b, "PAGESIZE=zz") + "PAGESIZE=".length();
+            Throwable t = assertTimeoutPreemptively(Duration.ofSeconds(1), () -> catchThrowable(() -> {
+                try (var d = DumpFiles.open(MappedSource.of(NAME, b))) {
+                    d.vmcoreinfo().orElseThrow().pageSize();
+                }
+            }));
+            assertThat(t).isInstanceOf(MalformedDumpException.class)
+                    .hasMessage(at(value) + "VMCOREINFO PAGESIZE=zz is not a number");
+        }
+    }
+
     // ---- ELF ----
 
     static long phoff() {
@@ -362,6 +394,13 @@ class BadInputTest {
         long ph = phoff() + 56;
         failsFast(le64(elf, ph + 32, phdr(1, 40) + 4096)).hasMessage(at(ph + 32) + String.format(
                 "PT_LOAD 1: p_filesz 0x%x exceeds p_memsz 0x%x", phdr(1, 40) + 4096, phdr(1, 40)));
+    }
+
+    @Test
+    void elfLoadBeyondThePhysicalAddressSpace() {
+        long ph = phoff() + 56;
+        failsFast(le64(elf, ph + 24, 1L << 52)).hasMessageStartingWith(at(ph + 24) + "PT_LOAD 1: [0x10000000000000, +0x")
+                .hasMessageEndingWith(") is outside the physical address space (52 bits on x86-64)");
     }
 
     @Test
@@ -459,6 +498,18 @@ class BadInputTest {
     @Test
     void missingFile() {
         openFailsFast(dir.resolve("nope")).hasMessage(dir.resolve("nope") + ": no such file");
+    }
+
+    @Test
+    void fifoIsRefusedWithoutWaitingForAWriter() throws Exception {
+        var p = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", p.toString()).start().waitFor()).isZero();
+        openFailsFast(p).hasMessage(p + ": is not a regular file (a FIFO, socket or device): a dump file is read by mapping it");
+    }
+
+    @Test
+    void characterDevice() {
+        openFailsFast(Path.of("/dev/zero")).hasMessage("/dev/zero: is not a regular file (a FIFO, socket or device): a dump file is read by mapping it");
     }
 
     @Test

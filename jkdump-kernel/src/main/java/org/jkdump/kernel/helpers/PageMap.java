@@ -13,14 +13,25 @@ import org.jkdump.kernel.Kernel;
  * PG_reserved bit from BTF's enum pageflags.
  */
 public final class PageMap {
+    /** The largest SIZE(page) believed. */
+    private static final long MAX_STRUCT_PAGE = 1024;
+
     private PageMap() {
     }
 
     public static long sharedPages(Kernel k) {
         var vi = k.vmcoreinfo();
-        long pageSize = vi.size("page").orElseThrow(() -> new JkdumpException("VMCOREINFO lacks SIZE(page)"));
+        long pageSize = vi.size("page").orElseThrow(() -> vi.lacks("SIZE(page)", "struct page cannot be read"));
         long flagsOff = vi.offset("page", "flags").orElse(0);
-        long refOff = vi.offset("page", "_refcount").orElseThrow(() -> new JkdumpException("VMCOREINFO lacks OFFSET(page._refcount)"));
+        long refOff = vi.offset("page", "_refcount").orElseThrow(() -> vi.lacks("OFFSET(page._refcount)", "struct page cannot be read"));
+        // a struct page is 64 bytes on x86-64; these values size the loop and index its chunks
+        if (pageSize < 16 || pageSize > MAX_STRUCT_PAGE)
+            throw vi.invalid("SIZE(page)", "is not a plausible struct page size (16 to " + MAX_STRUCT_PAGE + ")");
+        if (flagsOff < 0 || flagsOff > pageSize - 8)
+            throw vi.invalid("OFFSET(page.flags)", "does not fit an 8-byte member inside the " + pageSize + "-byte struct page");
+        if (refOff < 0 || refOff > pageSize - 4)
+            throw vi.invalid("OFFSET(page._refcount)", "does not fit a 4-byte member inside the " + pageSize + "-byte struct page");
+        long lastPfn = k.memory().physical().maxPfn();
         long reserved = 1L << k.types().constant("PG_reserved").orElseThrow(() -> new JkdumpException("BTF lacks enum pageflags PG_reserved"));
         long vmemmap = k.memory().u64(Access.symbol(k, "vmemmap_base"));
         long nodeData = Access.symbol(k, "node_data");
@@ -31,7 +42,10 @@ public final class PageMap {
             if (pgdat == 0) continue;
             var node = Access.object(k, "struct pglist_data", pgdat);
             long start = node.member("node_start_pfn").asUnsigned();
-            long end = start + node.member("node_spanned_pages").asUnsigned();
+            long spanned = node.member("node_spanned_pages").asUnsigned();
+            // a node never spans frames beyond the dump's memory: a corrupt span would loop for ever
+            if (Long.compareUnsigned(start, lastPfn) >= 0) continue;
+            long end = Long.compareUnsigned(spanned, lastPfn - start) > 0 ? lastPfn : start + spanned;
             long perChunk = chunk.length / pageSize;
             for (long pfn = start; pfn < end; pfn += perChunk) {
                 long addr = vmemmap + pfn * pageSize;

@@ -41,7 +41,7 @@ public record PageStruct(long address, long physical, long flags, long mapping, 
         var vmemmap = kernel.memory().layout().vmemmap()
                 .orElseThrow(() -> new JkdumpException("cannot locate struct page for physical 0x%x: vmemmap's base is unknown".formatted(paddr)));
         long size = need(info.size("page"), "SIZE(page)");
-        long pageSize = info.pageSize().orElse(4096);
+        long pageSize = kernel.memory().physical().pageSize();  // checked by the format layer, unlike PAGESIZE
         long pfn = paddr / pageSize;
         long page = vmemmap.address() + pfn * size;
         var mem = kernel.memory();
