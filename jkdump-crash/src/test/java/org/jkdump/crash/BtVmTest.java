@@ -50,6 +50,8 @@ class BtVmTest {
             case "bt" -> Bt.run(ctx, BtOptions.parse(List.of()));
             case "bt -a" -> Bt.run(ctx, BtOptions.parse(List.of("-a")));
             case "foreach bt" -> Bt.forEach(ctx, BtOptions.parse(List.of()));
+            case "bt -f" -> Bt.run(ctx, BtOptions.parse(List.of("-f")));
+            case "bt -a -f" -> Bt.run(ctx, BtOptions.parse(List.of("-a", "-f")));
             default -> throw new IllegalArgumentException(cmd);
         };
     }
@@ -63,7 +65,8 @@ class BtVmTest {
     /**
      * bt text as comparable entries per task (keyed by its "PID: ..." header): one entry per
      * frame ("#N [frame address] function at pc [module]"), per exception RIP, per register
-     * of a register block ("RAX=..."), per stack switch; blanks collapsed.
+     * of a register block ("RAX=..."), per stack switch, per line of bt -f's stack words;
+     * blanks collapsed.
      */
     static Map<String, List<String>> tasks(List<String> lines) {
         var out = new LinkedHashMap<String, List<String>>();
@@ -96,7 +99,9 @@ class BtVmTest {
     }
 
     /**
-     * bt, bt -a and foreach bt against crash's, on the runs crash could read: RUN for its
+     * bt, bt -a, foreach bt, bt -f and bt -a -f (each frame's stack words up to the next
+     * frame's return address, after the register block saved on entry when one follows)
+     * against crash's, on the runs crash could read: RUN for its
      * kdump-lzo dump, RUN/FILE for another dump of it (the raw ELF copy of k612-full, where
      * 6.12's slab pages and so every task are present).
      */
@@ -110,7 +115,7 @@ class BtVmTest {
         try (var s = new Session(DumpFiles.open(dump))) {
             var crash = transcript(run, file);
             var soft = new SoftAssertions();
-            for (var cmd : List.of("bt", "bt -a", "foreach bt")) {
+            for (var cmd : List.of("bt", "bt -a", "foreach bt", "bt -f", "bt -a -f")) {
                 var theirs = tasks(crash.section(cmd).lines());
                 var mine = tasks(text(ours(s, cmd)).lines().toList());
                 if (cmd.equals("foreach bt") && run.startsWith("k612") && file.equals(LZO)) {
