@@ -48,7 +48,9 @@ public final class VmRuns {
             Map.entry("smp4", List.of("--smp", "4", "--mem", "2G", "--crash", "bug", "--kexec", "s", "--no-rawcopy")),
             Map.entry("k612-la57", List.of("--kernel", "6.12", "--la57", "--crash", "oops", "--no-rawcopy")),
             // two of the four CPUs never brought up: present, possible, not online
-            Map.entry("maxcpus", List.of("--smp", "4", "--append", "maxcpus=2", "--crash", "sysrq")));
+            Map.entry("maxcpus", List.of("--smp", "4", "--append", "maxcpus=2", "--crash", "sysrq")),
+            // the raw /proc/vmcore of a kernel-made ELF core header (kexec_file_load), module oops
+            Map.entry("kexecs-full", List.of("--crash", "oops", "--kexec", "s")));
 
     private VmRuns() {
     }
