@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates <run>-bt.txt: crash 8.0.6's bt, bt -a, foreach bt and mod on the ../shared/vm
+# Regenerates <run>-bt.txt: crash 8.0.6's bt, bt -a, foreach bt, mod, bt -f and bt -a -f on the ../shared/vm
 # runs in /var/cache/jkdump-vm/runs (made by make-runs.sh / run-crash-vm.sh), with the
 # kernel's debug vmlinux (fetched into the cache when missing), in crash.txt's
 # "### CMD:" format. The "### RUN:" line names the run's KERNELOFFSET and CRASHTIME, so a
@@ -19,7 +19,7 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 source "$here/vm-dumps.sh"
 out_dir=$here
 if [[ "${1:-}" == --out ]]; then out_dir=$(cd "$2" && pwd); shift 2; fi
-(($#)) || set -- sysrq2 la57 bug panic k612 k612-oops k612-full/vmcore.full.elf k612-kexecs smp4 k612-la57 maxcpus
+(($#)) || set -- sysrq2 la57 bug panic k612 k612-oops k612-full/vmcore.full.elf k612-kexecs smp4 k612-la57 maxcpus maxcpus/vmcore.full.elf kexecs-full/vmcore.full.elf la57-kaslr k612-5g la57-full/vmcore.full.elf
 for arg in "$@"; do
 	vm_dump "$arg" bt
 	log "crash on $run ($kver)"
@@ -27,9 +27,9 @@ for arg in "$@"; do
 		echo "### crash $crash_version on runs/$run/$file with vmlinux-$kver (make-vm-bt.sh)"
 		echo "### RUN: $run KERNELOFFSET=$offset CRASHTIME=$time"
 		# crash's exit status after "q" is not an error report: its output is the result
-		"$crash" -s "$vmlinux" "$dump" < <(for c in "bt" "bt -a" "foreach bt" "mod"; do echo "!echo '### CMD: $c'"; echo "$c"; done; echo q) 2>&1 || true
+		"$crash" -s "$vmlinux" "$dump" < <(for c in "bt" "bt -a" "foreach bt" "mod" "bt -f" "bt -a -f"; do echo "!echo '### CMD: $c'"; echo "$c"; done; echo q) 2>&1 || true
 	} > "$out_dir/$out.part"
-	grep -q '^### CMD: mod' "$out_dir/$out.part" || { head -30 "$out_dir/$out.part" >&2; die "crash printed no transcript for $dump"; }
+	grep -q '^### CMD: bt -a -f' "$out_dir/$out.part" || { head -30 "$out_dir/$out.part" >&2; die "crash printed no transcript for $dump"; }
 	mv "$out_dir/$out.part" "$out_dir/$out"
 	log "wrote $out_dir/$out"
 done

@@ -88,6 +88,8 @@ public final class Collector {
 
     /** Pages read between two releases of the input mapping (16 MiB of 4 KiB pages), minus one. */
     static final long RELEASE_EVERY = (1 << 12) - 1;
+    /** makedumpfile's PFN_EXCLUDED: a shorter run of excluded frames goes into an ELF dump as data. */
+    static final int PFN_EXCLUDED = 256;
 
     private final DumpFile input;
     private final CollectInput source;
@@ -167,6 +169,7 @@ public final class Collector {
             unreadable = classifier.unreadableFrames();
         }
         if (elf && level.excludesZero()) excludeZeroPages(keep, counts);
+        if (elf) keepShortRuns(keep, ranges);
         long tBitmap2 = System.nanoTime();
         var plan = new DumpPlan(mem.pageSize(), ranges, keep, input.notes(), utsname(kernel),
                 kernel.flatMap(k -> boxed(k.vmcoreinfo().crashTime())).orElse(0L),
@@ -315,6 +318,33 @@ public final class Collector {
                 counts.add(PageClass.ZERO, 1);
             }
         }
+    }
+
+    /**
+     * makedumpfile -E writes a run of fewer than {@link #PFN_EXCLUDED} excluded frames that a
+     * kept frame follows in the same RAM range as data (its PFN_EXCLUDED rule), so its PT_LOADs
+     * stay few and those frames readable: often lone zero pages the kernel reads, such as part
+     * of its static printk descriptors, without which a reader cannot even print the log. They
+     * still count as excluded, as makedumpfile counts them. A run holding a frame the input
+     * lacks stays out: there is nothing to write for it.
+     */
+    private void keepShortRuns(PfnBitmap keep, List<RamRange> ranges) {
+        var mem = input.memory();
+        int ps = mem.pageSize();
+        for (var r : ranges) {
+            long end = Math.min(keep.size(), Long.divideUnsigned(r.paddr() + r.size() + ps - 1, ps));
+            for (long p = r.paddr() / ps; p < end; ) {
+                long next = keep.nextSetBit(p);
+                if (next < 0 || next >= end) break;  // a range's trailing run is left to p_memsz
+                if (next - p < PFN_EXCLUDED && presentRun(mem, p, next)) keep.set(p, next);
+                p = keep.nextClearBit(next);
+            }
+        }
+    }
+
+    private static boolean presentRun(org.jkdump.format.PhysicalMemory mem, long from, long to) {
+        for (long p = from; p < to; p++) if (!mem.isPresent(p)) return false;
+        return true;
     }
 
     /** The frames where each split file starts: equal shares of the kept frames, as makedumpfile divides them. */

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.format.VmcoreInfo;
 import org.jkdump.kernel.KernelMemory;
+import org.jkdump.kernel.x86.PagingMode;
 
 /**
  * Where each page frame's {@code struct page} lives: the SPARSEMEM section table
@@ -23,7 +24,6 @@ public final class MemMap {
      * mem_map covers whole pages of struct page.
      */
     private static final long SECTION_MAP_MASK = ~0x3fL;
-    private static final long KERNEL_SPACE = 0xffff800000000000L;
 
     private final int sectionShift;
     private final long[] memMaps;
@@ -55,19 +55,22 @@ public final class MemMap {
         long sections = (maxPfn + (1L << sectionShift) - 1) >>> sectionShift;
         if (sections > 1 << 24) throw new JkdumpException("the dump's last frame 0x" + Long.toHexString(maxPfn) + " needs too many memory sections");
         long perRoot = pageSize / sectionSize;
+        // the section table and the mem_maps lie in the kernel's half, which 5-level paging
+        // starts far lower (the direct map at 0xff11000000000000 and up)
+        long kernelSpace = PagingMode.of(info.number("pgtable_l5_enabled").orElse(0) != 0).kernelHalfStart();
         // SYMBOL(mem_section) is the root array itself on kernels that export the pointer's
         // value; older ones export the variable's address, so try one dereference too.
-        var maps = decode(memory, root, roots, perRoot, sectionSize, mapOffset, structPage, sectionShift, (int) sections);
+        var maps = decode(memory, root, roots, perRoot, sectionSize, mapOffset, structPage, sectionShift, (int) sections, kernelSpace);
         if (maps == null) {
             long deref = memory.u64(root);
-            maps = decode(memory, deref, roots, perRoot, sectionSize, mapOffset, structPage, sectionShift, (int) sections);
+            maps = decode(memory, deref, roots, perRoot, sectionSize, mapOffset, structPage, sectionShift, (int) sections, kernelSpace);
         }
         if (maps == null) throw new JkdumpException(String.format("mem_section at 0x%016x holds no present memory section", root));
         return new MemMap(sectionShift, maps, (int) structPage);
     }
 
     private static long[] decode(KernelMemory memory, long rootAddr, long roots, long perRoot, long sectionSize, long mapOffset,
-                                 long structPage, int sectionShift, int sections) {
+                                 long structPage, int sectionShift, int sections, long kernelSpace) {
         var maps = new long[sections];
         boolean any = false;
         long usedRoots = Math.min(roots, (sections + perRoot - 1) / perRoot);
@@ -83,7 +86,7 @@ public final class MemMap {
         for (int r = 0; r < usedRoots; r++) {
             long sec = rb.getLong(r * 8);
             if (sec == 0) continue;
-            if (Long.compareUnsigned(sec, KERNEL_SPACE) < 0) return null;
+            if (Long.compareUnsigned(sec, kernelSpace) < 0) return null;
             try {
                 memory.read(sec, block, 0, block.length);
             } catch (JkdumpException e) {
@@ -95,7 +98,7 @@ public final class MemMap {
                 long raw = bb.getLong((int) (i * sectionSize + mapOffset));
                 if ((raw & SECTION_MARKED_PRESENT) == 0) continue;
                 long map = (raw & SECTION_MAP_MASK) + (nr << sectionShift) * structPage;
-                if (Long.compareUnsigned(map, KERNEL_SPACE) < 0) return null;
+                if (Long.compareUnsigned(map, kernelSpace) < 0) return null;
                 maps[(int) nr] = map;
                 any = true;
             }

@@ -224,7 +224,8 @@ class CollectorTest {
     @Test
     void aLevelListFallsBackToTheNextLevelWhenTheDiskFills() {
         var out = tmp.resolve("vmcore");
-        // as ELF, level 0 writes the input's 6009 zero pages too (~97 MB), level 31 drops them (~72 MB)
+        // as ELF, level 0 writes the input's 6009 zero pages too (~97 MB), level 31 drops those in
+        // runs of 256 or more (~81 MB)
         var smallDisk = failingAfter(85 << 20, "No space left on device");
         var err = new ByteArrayOutputStream();
         try (var in = DumpFiles.open(Fixtures.sysrq("vmcore.kdump-lzo"))) {

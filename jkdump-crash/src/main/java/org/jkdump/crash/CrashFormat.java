@@ -1,5 +1,7 @@
 package org.jkdump.crash;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -19,10 +21,19 @@ public final class CrashFormat {
         if (pages == 0) return "0";
         double total = (double) pages * pageSize;
         String s;
-        if (total >= GB) s = String.format(Locale.ROOT, "%.1f GB", total / GB);
-        else if (total >= MB) s = String.format(Locale.ROOT, "%.1f MB", total / MB);
+        if (total >= GB) s = fixed(total / GB, 1) + " GB";
+        else if (total >= MB) s = fixed(total / MB, 1) + " MB";
         else s = String.format(Locale.ROOT, "%d KB", (long) (total / KB));
         return s.replace(".0 ", " ");
+    }
+
+    /**
+     * C's {@code printf("%.Nf")} as glibc prints it: the double's exact binary value rounded
+     * half to even (832 pages are 3.25 MB: "3.2 MB"; 0.35 is 0.34999...: "0.3"). Java's
+     * {@code %.Nf} rounds the shortest decimal form half up and says "3.3" and "0.4".
+     */
+    public static String fixed(double value, int decimals) {
+        return new BigDecimal(value).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     /** crash's convert_time(): "[N days, ]HH:MM:SS". */

@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bt beyond the fixtures, on the dumps ../shared/vm made (6.1 sysrq, 5-level paging, BUG()
  * and panic() in the jkcrash module; 6.12 sysrq and module oops; a 6.12 panic() without KASLR
  * and a 4-CPU BUG(), both captured through kexec_file_load; a 6.12 module oops under 5-level
- * paging; a 4-CPU guest with maxcpus=2), read from the dump alone.
+ * paging; a 4-CPU guest with maxcpus=2; 5-level paging with KASLR; a 5 GiB 6.12 guest),
+ * read from the dump alone.
  * Two references, neither of them jkdump: crash 8.0.6 with the debug vmlinux
  * (resources crash/vm/RUN-bt.txt, made by make-vm-bt.sh; made again into target/crash-vm
  * when the run on disk is another one than the stored transcript's), frame by frame — function, pc
@@ -50,6 +51,8 @@ class BtVmTest {
             case "bt" -> Bt.run(ctx, BtOptions.parse(List.of()));
             case "bt -a" -> Bt.run(ctx, BtOptions.parse(List.of("-a")));
             case "foreach bt" -> Bt.forEach(ctx, BtOptions.parse(List.of()));
+            case "bt -f" -> Bt.run(ctx, BtOptions.parse(List.of("-f")));
+            case "bt -a -f" -> Bt.run(ctx, BtOptions.parse(List.of("-a", "-f")));
             default -> throw new IllegalArgumentException(cmd);
         };
     }
@@ -63,7 +66,8 @@ class BtVmTest {
     /**
      * bt text as comparable entries per task (keyed by its "PID: ..." header): one entry per
      * frame ("#N [frame address] function at pc [module]"), per exception RIP, per register
-     * of a register block ("RAX=..."), per stack switch; blanks collapsed.
+     * of a register block ("RAX=..."), per stack switch, per line of bt -f's stack words;
+     * blanks collapsed.
      */
     static Map<String, List<String>> tasks(List<String> lines) {
         var out = new LinkedHashMap<String, List<String>>();
@@ -96,13 +100,15 @@ class BtVmTest {
     }
 
     /**
-     * bt, bt -a and foreach bt against crash's, on the runs crash could read: RUN for its
+     * bt, bt -a, foreach bt, bt -f and bt -a -f (each frame's stack words up to the next
+     * frame's return address, after the register block saved on entry when one follows)
+     * against crash's, on the runs crash could read: RUN for its
      * kdump-lzo dump, RUN/FILE for another dump of it (the raw ELF copy of k612-full, where
      * 6.12's slab pages and so every task are present).
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf",
-            "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf"})
+            "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf", "kexecs-full/vmcore.full.elf", "la57-kaslr", "k612-5g", "la57-full/vmcore.full.elf"})
     void backtracesMatchCrashFrameByFrame(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : LZO;
         var dump = VmRuns.dir(run).resolve(file);
@@ -110,7 +116,7 @@ class BtVmTest {
         try (var s = new Session(DumpFiles.open(dump))) {
             var crash = transcript(run, file);
             var soft = new SoftAssertions();
-            for (var cmd : List.of("bt", "bt -a", "foreach bt")) {
+            for (var cmd : List.of("bt", "bt -a", "foreach bt", "bt -f", "bt -a -f")) {
                 var theirs = tasks(crash.section(cmd).lines());
                 var mine = tasks(text(ours(s, cmd)).lines().toList());
                 if (cmd.equals("foreach bt") && run.startsWith("k612") && file.equals(LZO)) {

@@ -23,6 +23,18 @@ class CrashFormatTest {
                 CrashFormat.pagesToSize(9, 4096))).containsExactly("704.4 MB", "652 MB", "36 KB");
     }
 
+    /**
+     * crash formats with C's printf, which rounds a double's exact value half to even: 832
+     * pages (kexecs-full's COMMITTED, 3.25 MB exactly) are "3.2 MB" in its kmem -i.
+     */
+    @Test
+    void decimalsRoundAsCsPrintfRoundsThem() {
+        assertThat(CrashFormat.pagesToSize(832, 4096)).isEqualTo("3.2 MB");
+        assertThat(CrashFormat.pagesToSize(864, 4096)).isEqualTo("3.4 MB");
+        assertThat(List.of(CrashFormat.fixed(0.25, 1), CrashFormat.fixed(0.35, 1), CrashFormat.fixed(0.15, 1), CrashFormat.fixed(2.5, 0),
+                CrashFormat.fixed(0.05000000001, 1))).containsExactly("0.2", "0.3", "0.1", "2", "0.1");
+    }
+
     @Test
     void memorySizeRoundsUpToTheGigabyteLikeSys() {
         // 1 GiB guest: node_present_pages 0x3ffda - 0x62 pages; crash's sys says "MEMORY: 1 GB"

@@ -27,7 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and a 6.12 module oops under 5-level paging (k612-la57, whose markerproc's task_struct
  * makedumpfile dropped: both tools call its pid invalid); and a 4-CPU guest booted with
  * maxcpus=2 (maxcpus, kdump-lzo and raw ELF: two CPUs present but never online, their idle
- * tasks on their run queues). crash ran with the debug vmlinux
+ * tasks on their run queues); and the raw /proc/vmcore of a 6.1 module oops captured through
+ * kexec_file_load (kexecs-full); 5-level paging with KASLR (la57-kaslr, and la57-full's raw
+ * ELF); a 6.12 guest of 5 GiB on three CPUs, RAM above 4 GiB (k612-5g: crash widens vtop's
+ * PHYSICAL column to the memory size's hex digits). crash ran with the debug vmlinux
  * (resources crash/vm/NAME-parity.txt, made by make-vm-parity.sh; made again into
  * target/crash-vm when the run on disk is another one); jkdump has the dump alone. jkdump's
  * side is written to target/crash-vm/jkdump/NAME-parity.txt to diff against crash's.
@@ -80,7 +83,7 @@ class CrashParityVmTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sysrq2", "sysrq2/vmcore.full.elf", "la57", "bug", "panic", "k612", "k612-full",
-            "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf", "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf"})
+            "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf", "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf", "kexecs-full/vmcore.full.elf", "la57-kaslr", "k612-5g", "la57-full/vmcore.full.elf"})
     void commandsPrintWhatCrashPrints(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : VmTranscripts.LZO;
         var dump = VmRuns.dir(run).resolve(file);

@@ -30,8 +30,8 @@ final class VmTranscripts {
 
     /** Which commands a transcript holds, the script that makes it and the section every good one has. */
     enum Kind {
-        /** bt, bt -a, foreach bt and mod (make-vm-bt.sh). */
-        BT("bt", "make-vm-bt.sh", List.of("bt", "bt -a", "foreach bt", "mod"), "bt"),
+        /** bt, bt -a, foreach bt, mod, bt -f and bt -a -f (make-vm-bt.sh). */
+        BT("bt", "make-vm-bt.sh", List.of("bt", "bt -a", "foreach bt", "mod", "bt -f", "bt -a -f"), "bt"),
         /** sys, set, ps, mod, kmem, log and the per-task commands (make-vm-parity.sh). */
         PARITY("parity", "make-vm-parity.sh", List.of("sys", "set", "ps", "mod", "kmem -i", "log"), "set");
 

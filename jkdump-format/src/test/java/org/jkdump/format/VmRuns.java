@@ -48,7 +48,14 @@ public final class VmRuns {
             Map.entry("smp4", List.of("--smp", "4", "--mem", "2G", "--crash", "bug", "--kexec", "s", "--no-rawcopy")),
             Map.entry("k612-la57", List.of("--kernel", "6.12", "--la57", "--crash", "oops", "--no-rawcopy")),
             // two of the four CPUs never brought up: present, possible, not online
-            Map.entry("maxcpus", List.of("--smp", "4", "--append", "maxcpus=2", "--crash", "sysrq")));
+            Map.entry("maxcpus", List.of("--smp", "4", "--append", "maxcpus=2", "--crash", "sysrq")),
+            // the raw /proc/vmcore of a kernel-made ELF core header (kexec_file_load), module oops
+            Map.entry("kexecs-full", List.of("--crash", "oops", "--kexec", "s")),
+            // 5-level paging with KASLR (the direct map, vmalloc and vmemmap bases randomised)
+            Map.entry("la57-kaslr", List.of("--la57", "--crash", "panic", "--kexec", "s", "--no-rawcopy")),
+            Map.entry("la57-full", List.of("--la57", "--crash", "sysrq")),
+            // RAM above 4 GiB on 6.12 (ZONE_NORMAL), three CPUs
+            Map.entry("k612-5g", List.of("--kernel", "6.12", "--mem", "5G", "--smp", "3", "--crash", "sysrq", "--no-rawcopy")));
 
     private VmRuns() {
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.jkdump.crash.CommandException;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.KernelMemory;
@@ -138,17 +139,17 @@ public final class Bt {
                     }
                     if (f.kind() == Frame.Kind.INTERRUPTED && !afterSwitch) continue;
                     afterSwitch = false;
-                    List<Long> contents = List.of();
-                    if (frameMemory != null) {
-                        long next = nextSlot(entries, i, f);
-                        contents = words(frameMemory, f.slot() + 8, next);
-                    }
                     // Back from the IRQ stack, crash shows the entry code's frame at the pt_regs
                     // it saved (its irq_eframe), not at the return address just below them.
                     long shown = f.slot();
                     if (lastSwitch != null && lastSwitch.from().kind() == StackRange.Kind.IRQ && i + 1 < entries.size()
                             && entries.get(i - 1) == lastSwitch && entries.get(i + 1) instanceof ExceptionFrame x
                             && x.address() == f.slot() + 8) shown = x.address();
+                    // crash's bt -f: the words above the frame as shown, up to and including the
+                    // next numbered frame's return address
+                    List<Long> contents = List.of();
+                    var next = frameMemory == null ? OptionalLong.empty() : nextFrameSlot(entries, i, shown);
+                    if (next.isPresent()) contents = words(frameMemory, shown + 8, next.getAsLong() + 8);
                     out.add(new BtLine.FrameLine(level++, shown, f.pc(), f.function().map(CodeSymbol::name),
                             f.function().map(fn -> fn.offset(f.pc())).orElse(0L), f.function().flatMap(CodeSymbol::module),
                             f.kind().name().toLowerCase(), f.reliable(), contents));
@@ -174,16 +175,21 @@ public final class Bt {
         return out;
     }
 
-    /** Where the next frame's slot is on the same stack (the end of this frame's words for {@code bt -f}). */
-    private static long nextSlot(List<? extends Object> entries, int i, Frame f) {
+    /**
+     * The slot of the next numbered frame on the same stack as entry {@code i} (whose frame or
+     * registers lie at {@code from}), when one follows within a frame's reach; none across a
+     * stack switch or at the stack's end.
+     */
+    private static OptionalLong nextFrameSlot(List<? extends Object> entries, int i, long from) {
         for (int j = i + 1; j < entries.size(); j++) {
-            if (entries.get(j) instanceof Frame n && Long.compareUnsigned(n.slot(), f.slot()) > 0
-                    && n.slot() - f.slot() <= 8L * MAX_FRAME_WORDS) return n.slot();
-            if (entries.get(j) instanceof ExceptionFrame x && Long.compareUnsigned(x.address(), f.slot()) > 0
-                    && x.address() - f.slot() <= 8L * MAX_FRAME_WORDS) return x.address();
+            // without a stack switch, the frame of an exception's rip is not numbered
+            if (entries.get(j) instanceof Frame n && n.kind() != Frame.Kind.INTERRUPTED) {
+                boolean near = Long.compareUnsigned(n.slot(), from) >= 0 && n.slot() - from <= 8L * MAX_FRAME_WORDS;
+                return near ? OptionalLong.of(n.slot()) : OptionalLong.empty();
+            }
             if (entries.get(j) instanceof StackTransition) break;
         }
-        return f.slot() + 8;
+        return OptionalLong.empty();
     }
 
     private static List<Long> words(KernelMemory memory, long from, long to) {
@@ -210,22 +216,26 @@ public final class Bt {
             if (!first) out.println();
             first = false;
             out.println(header(t.pid(), t.task(), t.cpu(), t.command()));
-            for (var line : t.lines()) {
+            BtLine.FrameLine wordsDue = null;
+            var lines = t.lines();
+            for (int i = 0; i < lines.size(); i++) {
+                var line = lines.get(i);
                 switch (line) {
                     case BtLine.FrameLine f -> {
                         var name = f.function().orElse(String.format("%016x", f.pc()));
                         out.printf("%s#%d [%016x] %s at %016x%s%n", f.level() < 10 ? " " : "", f.level(), f.frameAddress(),
                                 name, f.pc(), f.module().map(m -> " [" + m + "]").orElse(""));
-                        for (int i = 0; i < f.contents().size(); i += 2) {
-                            var sb = new StringBuilder(String.format("    %016x: ", f.frameAddress() + 8 + 8L * i));
-                            for (int j = i; j < Math.min(i + 2, f.contents().size()); j++)
-                                sb.append(String.format("%016x ", f.contents().get(j)));
-                            out.println(sb);
-                        }
+                        wordsDue = f;
                     }
                     case BtLine.ExceptionLine x -> registers(x, out);
                     case BtLine.StackSwitch s -> out.println("--- <" + s.from() + "> ---");
                     case BtLine.CpuRegistersLine c -> cpuRegisters(c, out);
+                }
+                // a frame's words follow the register block saved on its entry, when there is one
+                if (wordsDue != null && (line instanceof BtLine.ExceptionLine
+                        || !(i + 1 < lines.size() && lines.get(i + 1) instanceof BtLine.ExceptionLine))) {
+                    frameWords(wordsDue.frameAddress() + 8, wordsDue.contents(), out);
+                    wordsDue = null;
                 }
             }
             if (!t.complete()) t.problem().ifPresent(p -> out.println("bt: unwind stopped: " + p));
@@ -235,6 +245,16 @@ public final class Bt {
                     sb.append(String.format("%016x ", t.rawStack().get(j)));
                 out.println(sb.toString().stripTrailing());
             }
+        }
+    }
+
+    /** bt -f's stack words, two a line, each line headed by the first word's address. */
+    private static void frameWords(long start, List<Long> words, PrintWriter out) {
+        for (int i = 0; i < words.size(); i += 2) {
+            var sb = new StringBuilder(String.format("    %016x: ", start + 8L * i));
+            for (int j = i; j < Math.min(i + 2, words.size()); j++)
+                sb.append(String.format("%016x ", words.get(j)));
+            out.println(sb);
         }
     }
 

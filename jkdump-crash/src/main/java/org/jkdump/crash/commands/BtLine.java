@@ -27,7 +27,9 @@ public sealed interface BtLine {
      * @param module       the module holding the function, empty for vmlinux
      * @param kind         how the unwinder found it (start, call, interrupted, scanned)
      * @param reliable     false for frames found by a fallback (frame pointers, stack scanning)
-     * @param contents     for {@code bt -f}: the stack words of the frame, from frameAddress + 8
+     * @param contents     for {@code bt -f}: the stack words of the frame, from frameAddress + 8 up to
+     *                     and including the next numbered frame's return address on the same stack
+     *                     (crash prints them after the register block when one follows the frame)
      */
     record FrameLine(int level, long frameAddress, long pc, Optional<String> function, long offset, Optional<String> module,
                      String kind, boolean reliable, List<Long> contents) implements BtLine {

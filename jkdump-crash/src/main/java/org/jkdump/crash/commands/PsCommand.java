@@ -3,9 +3,9 @@ package org.jkdump.crash.commands;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.jkdump.crash.CommandSpec;
 import org.jkdump.crash.CrashCommand;
+import org.jkdump.crash.CrashFormat;
 import org.jkdump.crash.Getopt;
 import org.jkdump.crash.Session;
 import org.jkdump.crash.TaskTable;
@@ -111,7 +111,7 @@ public final class PsCommand implements CrashCommand<PsCommand.Options, PsComman
 
     /** crash's show_ps_data() line. */
     static String line(Row r) {
-        var pct = String.format(Locale.ROOT, "%.1f", r.pctMem());
+        var pct = CrashFormat.fixed(r.pctMem(), 1);
         if (pct.length() == 3) pct = " " + pct;
         return String.format("%s%7d %7d %3d  %016x %3s%s%s %8d %8d  %s", r.active() ? "> " : "  ", r.pid(), r.ppid(), r.cpu(),
                 r.task(), r.state(), r.state().length() > 3 ? " " : "  ", pct, r.vszKb(), r.rssKb(),

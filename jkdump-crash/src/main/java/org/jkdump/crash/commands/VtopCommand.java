@@ -13,6 +13,7 @@ import org.jkdump.crash.Getopt;
 import org.jkdump.crash.Session;
 import org.jkdump.crash.UsageException;
 import org.jkdump.format.JkdumpException;
+import org.jkdump.kernel.helpers.MemInfo;
 import org.jkdump.kernel.helpers.PageStruct;
 import org.jkdump.kernel.x86.PageTableLevel;
 
@@ -22,6 +23,9 @@ import org.jkdump.kernel.x86.PageTableLevel;
  * {@code struct page} of the physical page.
  */
 public final class VtopCommand implements CrashCommand<VtopCommand.Options, VtopCommand.Result> {
+    /** The page line's PHYSICAL column is at least as wide as its header. */
+    private static final int MIN_PHYSICAL_WIDTH = "PHYSICAL".length();
+
     /** @param task {@code -c PID|TASK}: whose user space; empty for the context task */
     public record Options(List<String> addresses, boolean user, boolean kernel, Optional<String> task) {
     }
@@ -41,7 +45,11 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
                               Optional<org.jkdump.kernel.helpers.Vmas.Vma> vma) {
     }
 
-    public record Result(List<Translation> translations) {
+    /**
+     * @param paddrWidth crash's PADDR_PRLEN: the hex digits of the memory size (the nodes'
+     *                   present pages), the width of the page line's PHYSICAL column
+     */
+    public record Result(List<Translation> translations, int paddrWidth) {
     }
 
     @Override
@@ -102,7 +110,17 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
             out.add(new Translation(vaddr, walk.paddr(), top, entries, walk.pageSize(),
                     walk.paddr() & -walk.pageSize(), walk.leaf().flagNames(), page, user, vma));
         }
-        return new Result(out);
+        return new Result(out, paddrWidth(session));
+    }
+
+    /** PADDR_PRLEN as crash's vm_init() sets it: the length of the memory size in hex (x86-64 has no max_mapnr). */
+    private static int paddrWidth(Session session) {
+        var k = session.kernel();
+        try {
+            return Long.toHexString(MemInfo.presentPages(k) * k.memory().physical().pageSize()).length();
+        } catch (JkdumpException e) {
+            return MIN_PHYSICAL_WIDTH;  // the node data is unreadable: the column keeps its header's width
+        }
     }
 
     @Override
@@ -143,8 +161,9 @@ public final class VtopCommand implements CrashCommand<VtopCommand.Options, Vtop
             if (t.page().isPresent()) {
                 var p = t.page().get();
                 out.println();
-                out.println("      PAGE       PHYSICAL      MAPPING       INDEX CNT FLAGS");
-                var line = String.format("%16x %8x %16x %8s %2d %x", p.address(), p.physical(), p.mapping(),
+                int w = Math.max(MIN_PHYSICAL_WIDTH, r.paddrWidth());
+                out.println("      PAGE       " + " ".repeat(w - MIN_PHYSICAL_WIDTH) + "PHYSICAL      MAPPING       INDEX CNT FLAGS");
+                var line = String.format("%16x %" + w + "x %16x %8s %2d %x", p.address(), p.physical(), p.mapping(),
                         p.index().isPresent() ? Long.toString(p.index().getAsLong()) : "-", p.refcount(), p.flags());
                 out.println(p.flagNames().isEmpty() ? line : line + " " + String.join(",", p.flagNames()));
             }

@@ -8,8 +8,9 @@ import org.jkdump.format.ElfDump;
  * Writes an ELF64 core (ET_CORE, EM_X86_64) like makedumpfile -E: a PT_NOTE with the plan's
  * notes, then for each RAM range one PT_LOAD per run of kept frames, whose {@code p_memsz}
  * runs on over the excluded frames after it ({@code p_filesz < p_memsz}); a range that starts
- * with excluded frames gets a data-less PT_LOAD for them. Unlike makedumpfile it never writes
- * excluded frames as data, so the file holds exactly the kept frames. More than 65534 program
+ * with excluded frames gets a data-less PT_LOAD for them. It writes the plan's kept frames and
+ * no others (makedumpfile's rule of writing short runs of excluded frames as data is the
+ * collector's, which keeps those frames in the plan). More than 65534 program
  * headers go through PN_XNUM (the count in section header 0's {@code sh_info}). Until
  * {@link #finish()} the header carries DUMP_ELF_INCOMPLETE in {@code e_flags}.
  */

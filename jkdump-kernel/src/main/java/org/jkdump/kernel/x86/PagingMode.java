@@ -63,6 +63,14 @@ public enum PagingMode {
         return maxPhysmemBits;
     }
 
+    /**
+     * Where the kernel's half of the address space begins: the lowest canonical address with
+     * the top bit set (0xffff800000000000 with 4 levels, 0xff00000000000000 with 5).
+     */
+    public long kernelHalfStart() {
+        return -1L << (virtualBits - 1);
+    }
+
     /** Whether {@code vaddr} is canonical: bits 63..(virtualBits-1) all equal. */
     public boolean isCanonical(long vaddr) {
         long top = vaddr >> (virtualBits - 1);
