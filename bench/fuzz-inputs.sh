@@ -82,7 +82,7 @@ while [ "$start" -lt "$end" ]; do
   start=$(sed -n 's/.*resume with --start \([0-9]*\).*/\1/p' "$work/run.out" | tail -1)
 done
 echo "ALL: $(grep -c '^FAIL' "$work/failures.txt") failed runs, $hangs hangs; details in $work/failures.txt"
-grep '^FAIL' "$work/failures.txt" | awk -F' [|] ' '{print $3}' | sort | uniq -c | sed 's/^/  by command: /' || true
-grep '^FAIL' "$work/failures.txt" | awk -F' [|] ' '{print $5}' | tr ';' '\n' | sed 's/^ *//' | sort | uniq -c | sed 's/^/  by class: /' || true
+grep '^FAIL' "$work/failures.txt" | awk -F' [|] ' '{print $2}' | sort | uniq -c | sed 's/^/  by command: /' || true
+grep '^FAIL' "$work/failures.txt" | awk -F' [|] ' '{print $4}' | tr ';' '\n' | sed 's/^ *//' | sort | uniq -c | sed 's/^/  by class: /' || true
 [ "$hangs" -gt 0 ] && rc=1
 exit $rc

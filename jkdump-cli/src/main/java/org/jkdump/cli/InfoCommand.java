@@ -86,7 +86,7 @@ final class InfoCommand implements Callable<Integer>, ReadsDumps {
             var info = new DumpInfo(description, "x86_64", "little-endian", mem.pageSize(), mem.presentCount(), excluded,
                     memorySize(dump), cpus,
                     vi.flatMap(v -> v.osRelease()).orElse(null), vi.flatMap(v -> v.buildId()).orElse(null),
-                    crashTime.map(t -> Instant.ofEpochSecond(t).toString()).orElse(null),
+                    crashTime.map(t -> CrashFormat.plausibleTime(t) ? Instant.ofEpochSecond(t).toString() : CrashFormat.invalidTime(t)).orElse(null),
                     crashTime.map(CrashFormat::ctime).orElse(null),
                     keys, readAll ? readAll(mem) : null);
             if (json) Json.print(out, info);

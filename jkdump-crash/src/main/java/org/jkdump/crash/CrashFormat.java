@@ -43,9 +43,23 @@ public final class CrashFormat {
         return days > 0 ? days + " days, " + hms : hms;
     }
 
-    /** A time as crash's ctime_tz() prints it, in the local zone as crash does. */
+    /** A time as crash's ctime_tz() prints it, in the local zone as crash does; a corrupt one says so. */
     public static String ctime(long epochSeconds) {
+        if (!plausibleTime(epochSeconds)) return invalidTime(epochSeconds);
         return CTIME.format(Instant.ofEpochSecond(epochSeconds).atZone(ZoneId.systemDefault()));
+    }
+
+    /** The last second of the year 9999: later (or negative) wall-clock seconds in a dump are corrupt. */
+    static final long MAX_TIME = 253_402_300_799L;
+
+    /** Whether {@code epochSeconds} can be a kernel's wall-clock time (1970 to 9999). */
+    public static boolean plausibleTime(long epochSeconds) {
+        return epochSeconds >= 0 && epochSeconds <= MAX_TIME;
+    }
+
+    /** How a time that cannot be one is shown: the raw value, marked, never a made-up date. */
+    public static String invalidTime(long epochSeconds) {
+        return "(invalid time: " + epochSeconds + " seconds since 1970)";
     }
 
     /** crash's get_memory_size(): present memory, rounded up to a GiB when within 64 MiB of it. */

@@ -33,8 +33,9 @@ public record SystemInfo(String kernel, boolean tainted, long taintMask, String 
         if (d.dumpLevel().orElse(0) > 0 || !d.ranges().stream().allMatch(r -> r.excludedPages() == 0)) flags.add("PARTIAL DUMP");
         if (d.incomplete()) flags.add("INCOMPLETE");
         // crash's DATE is the timekeeper's xtime_sec; CRASHTIME (the same second, saved at the
-        // panic) stands in when the timekeeper cannot be read
-        long crashTime = WallClock.seconds(k).orElse(k.vmcoreinfo().crashTime().orElse(0));
+        // panic) stands in when the timekeeper cannot be read or holds no possible time
+        long crashTime = WallClock.seconds(k).stream().filter(CrashFormat::plausibleTime).findFirst()
+                .orElse(k.vmcoreinfo().crashTime().orElse(0));
         var panic = Panic.fromLog(log.stream().map(Session.LogLine::text).toList()).map(Panic::message).orElse("");
         long taint = s.taint().mask();
         return new SystemInfo(s.kernelSource(), taint != 0, taint, k.dump().name(), flags, present.size(),

@@ -108,6 +108,34 @@ public final class AddressSpace implements KernelMemory {
         return tables.walk(vaddr);
     }
 
+    /** Reads larger than this are checked page by page before their buffer is allocated. */
+    static final int LARGE_READ = 1 << 20;
+
+    /**
+     * {@inheritDoc} A size a reader took from the dump (a ring's count, a table's length) may be
+     * corrupt: a large read is refused when it exceeds a quarter of the heap, and its pages are
+     * checked to be in the dump before the buffer is allocated, so that a hostile size fails
+     * with the first missing page instead of an OutOfMemoryError.
+     */
+    @Override
+    public byte[] read(long vaddr, int len) {
+        if (len < 0) throw new KernelDataException(memory.name() + ": a read of " + len + " bytes at 0x" + Long.toHexString(vaddr));
+        if (len > LARGE_READ) {
+            long heap = Runtime.getRuntime().maxMemory();
+            if (len > heap / 4)
+                throw new KernelDataException(String.format("%s: reading %d bytes at 0x%016x: more than a quarter of the %d MiB heap"
+                        + " (a corrupt size in the dump, or give the JVM more with JKDUMP_JAVA_OPTS=-Xmx...)", memory.name(), len, vaddr, heap >> 20));
+            var probe = new byte[1];
+            for (long v = vaddr; Long.compareUnsigned(v - vaddr, len) < 0; v = (v & -PAGE) + PAGE) {
+                long paddr = translate(v);
+                if (!memory.isPresent(Long.divideUnsigned(paddr, memory.pageSize()))) read(v, probe, 0, 1);  // throws, naming the page
+            }
+        }
+        var b = new byte[len];
+        read(vaddr, b, 0, len);
+        return b;
+    }
+
     @Override
     public void read(long vaddr, byte[] dst, int off, int len) {
         while (len > 0) {

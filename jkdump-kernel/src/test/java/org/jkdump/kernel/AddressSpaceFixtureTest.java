@@ -49,6 +49,20 @@ class AddressSpaceFixtureTest {
     }
 
     @Test
+    void aLargeReadSizedByCorruptDataFailsBeforeItsBufferIsAllocated() {
+        // sizes read from a dump (a printk ring's count_bits, __stop_BTF - __start_BTF) decide
+        // how much to read: a hostile one must fail with a message, not an OutOfMemoryError
+        long start = symbol("init_uts_ns");
+        int quarter = (int) Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 4 + 1);
+        assertThatThrownBy(() -> kernel.memory().read(start, quarter)).isInstanceOf(KernelDataException.class)
+                .hasMessageStartingWith(dump.name() + ": reading " + quarter + " bytes at 0x").hasMessageContaining("quarter of the");
+        // below that bound the pages are looked at first: the read stops at the first one missing
+        long directMap = kernel.memory().layout().pageOffset().orElseThrow().address();
+        assertThatThrownBy(() -> kernel.memory().read(directMap, 200 << 20)).isInstanceOf(MissingVirtualPageException.class)
+                .hasMessageContaining(dump.name());
+    }
+
+    @Test
     void readsTheReleaseFromInitUtsNs() {
         var info = kernel.vmcoreinfo();
         long uts = info.symbol("init_uts_ns").orElseThrow() + info.offset("uts_namespace", "name").orElseThrow();

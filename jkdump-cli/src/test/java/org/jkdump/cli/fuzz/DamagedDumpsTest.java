@@ -27,13 +27,47 @@ class DamagedDumpsTest {
 
     @TempDir
     static Path work;
+    static FixtureLayout zlib, oops;
     static DumpMutator mutator;
 
     @BeforeAll
     static void layouts() {
-        mutator = new DumpMutator(List.of(
-                FixtureLayout.of("sysrq.kdump-zlib", Fixtures.sysrq("vmcore.kdump-zlib")),
-                FixtureLayout.of("oops.kdump-lzo", Fixtures.oops("vmcore.kdump-lzo"))), SEED);
+        zlib = FixtureLayout.of("sysrq.kdump-zlib", Fixtures.sysrq("vmcore.kdump-zlib"));
+        oops = FixtureLayout.of("oops.kdump-lzo", Fixtures.oops("vmcore.kdump-lzo"));
+        mutator = new DumpMutator(List.of(zlib, oops), SEED);
+    }
+
+    static byte[] le32(int v) {
+        return java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(v).array();
+    }
+
+    /**
+     * The failures the campaign found, one mutant per class, replayed on every build: each broke
+     * the rule before its fix (a hang, an internal error, an unnamed file, an OutOfMemoryError).
+     */
+    static Stream<DumpMutant> regressions() {
+        return Stream.of(
+                // PageMap looped backwards for ever (analyze, kmem -i) on a negative struct page size
+                DumpMutator.vmcoreinfo(1001, zlib, "SIZE(page)", "-9"),
+                // ... divided by zero on a zero one; collect indexed chunks of nothing
+                DumpMutator.vmcoreinfo(1002, oops, "SIZE(page)", "0"),
+                // collect read struct page members outside struct page
+                DumpMutator.vmcoreinfo(1003, zlib, "OFFSET(page.mapping)", "99"),
+                DumpMutator.vmcoreinfo(1004, zlib, "OFFSET(page._refcount)", "-1"),
+                // a kallsyms error named no file
+                DumpMutator.kernelData(1005, zlib, "kallsyms_num_syms", 0, le32(-1)),
+                // the printk ring's count_bits sized a 940 MB read before any page was looked at
+                DumpMutator.kernelData(1006, oops, "*(prb+0)", 0, le32(23)),
+                // a timekeeper page from elsewhere: a wall-clock time no date can hold (DateTimeException)
+                new DumpMutator(List.of(zlib), 2).mutant(280, zlib));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> failuresTheCampaignFoundStayFixed() {
+        return regressions().map(m -> DynamicTest.dynamicTest(m.toString(), () -> {
+            var failed = FuzzCampaign.runMutant(m, work, FuzzCampaign.COMMANDS, FuzzCampaign::inProcess, 30, new LinkedHashMap<>());
+            assertThat(failed).as("runs that broke the bad-input rule").isEmpty();
+        }));
     }
 
     @TestFactory

@@ -33,7 +33,11 @@ public final class DumpMutator {
 
     /** Mutant {@code id}: fixtures in turn, a kind drawn from a generator seeded by (seed, id). */
     public DumpMutant mutant(int id) {
-        var f = fixtures.get(id % fixtures.size());
+        return mutant(id, fixtures.get(id % fixtures.size()));
+    }
+
+    /** Mutant {@code id} of this seed made from {@code f} (how a campaign's failure is replayed in a test). */
+    public DumpMutant mutant(int id, FixtureLayout f) {
         var r = new Random(seed * 1_000_003L + id);
         var m = new Builder(id, f, r);
         int roll = r.nextInt(100);
@@ -41,9 +45,45 @@ public final class DumpMutator {
         else if (roll < 26) m.flipBits();
         else if (roll < 34) m.randomBytes();
         else if (roll < 56) m.hostileField();
-        else if (roll < 68) m.vmcoreinfo();
-        else if (roll < 92) m.kernelData();
+        else if (roll < 66) m.vmcoreinfo();
+        else if (roll < 78) m.kernelData();
+        else if (roll < 94) m.kernelField();
         else m.descriptor();
+        return m.build();
+    }
+
+    /** A chosen mutant (a regression case): {@code bytes} at kernel target {@code target}, {@code offset} bytes in. */
+    public static DumpMutant kernelData(int id, FixtureLayout f, String target, int offset, byte[] bytes) {
+        var t = java.util.stream.Stream.concat(f.targets.stream(), f.kernelFields.stream()).filter(x -> x.name().equals(target)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no kernel target " + target + " in " + f.name));
+        var m = new Builder(id, f, new Random(id));
+        m.kind = "kernel-data";
+        m.what = String.format("%s+0x%x: %d bytes written", target, offset, bytes.length);
+        m.writePhys(t.paddr() + offset, bytes);
+        return m.build();
+    }
+
+    /** A chosen mutant: VMCOREINFO {@code key}'s value (every copy) replaced by {@code value}, padded with newlines. */
+    public static DumpMutant vmcoreinfo(int id, FixtureLayout f, String key, String value) {
+        var iv = f.info.stream().filter(x -> x.key().equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no VMCOREINFO " + key + " in " + f.name));
+        if (value.length() > iv.value().length()) throw new IllegalArgumentException(value + " is longer than " + iv.value());
+        var m = new Builder(id, f, new Random(id));
+        m.kind = "vmcoreinfo";
+        m.what = key + "=" + iv.value() + " -> " + value;
+        byte[] b = (value + "\n".repeat(iv.value().length() - value.length())).getBytes(StandardCharsets.ISO_8859_1);
+        for (long off : iv.offsets()) m.patches.add(new Patch(off, b));
+        return m.build();
+    }
+
+    /** A chosen mutant: header field {@code name} set to {@code value}. */
+    public static DumpMutant field(int id, FixtureLayout f, String name, long value) {
+        var fld = f.fields.stream().filter(x -> x.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no field " + name + " in " + f.name));
+        var m = new Builder(id, f, new Random(id));
+        m.kind = "field";
+        m.what = String.format("%s at 0x%x -> 0x%x", name, fld.offset(), value);
+        m.patches.add(new Patch(fld.offset(), Builder.encode(value, fld.width(), fld.bigEndian())));
         return m.build();
     }
 
@@ -222,6 +262,21 @@ public final class DumpMutator {
             if (b.length > f.pageSize - (paddr & (f.pageSize - 1))) b = Arrays.copyOf(b, (int) (f.pageSize - (paddr & (f.pageSize - 1))));
             writePhys(paddr, b);
             what = String.format("%s+0x%x (vaddr 0x%x, paddr 0x%x): %s", t.name(), off, vaddr, paddr, desc);
+        }
+
+        void kernelField() {
+            if (f.kernelFields.isEmpty()) {
+                hostileField();
+                return;
+            }
+            kind = "kernel-field";
+            var t = pick(f.kernelFields);
+            int width = t.span();
+            long old = readPhys(t.paddr(), 8);
+            if (width < 8) old &= (1L << (8 * width)) - 1;
+            long v = r.nextInt(5) == 0 && width == 8 ? t.vaddr() : hostile(old, width);
+            writePhys(t.paddr(), encode(v, width, false));
+            what = String.format("%s (vaddr 0x%x): 0x%x -> 0x%x", t.name(), t.vaddr(), old, v);
         }
 
         void descriptor() {

@@ -53,6 +53,8 @@ public final class FixtureLayout {
     final List<Field> fields = new ArrayList<>();
     final List<InfoValue> info = new ArrayList<>();
     final List<Target> targets = new ArrayList<>();
+    /** Counts, sizes, pointers and list links of the kernel's own structures ({@code span} is the field's width). */
+    final List<Target> kernelFields = new ArrayList<>();
     // kdump: present frames in descriptor order, the table's offset, the page size
     long[] frames = new long[0];
     long descriptorOffset;
@@ -246,7 +248,7 @@ public final class FixtureLayout {
         }
         var mem = kernel.memory();
         for (var s : KERNEL_SYMBOLS) {
-            OptionalLong a = kernel.symbols().address(s);
+            OptionalLong a = address(kernel, s);
             if (a.isEmpty()) continue;
             long vaddr = a.getAsLong();
             int span = TABLES.contains(s) ? 1 << 16 : 512;
@@ -264,6 +266,100 @@ public final class FixtureLayout {
                 if (Long.compareUnsigned(p, 0xffff800000000000L) < 0 || p == -1) continue;
                 if (addTarget("*(" + s + "+" + off + ")", p, 512, kernel)) found++;
             }
+        }
+        kernelFields(kernel);
+    }
+
+    /**
+     * The fields whose values size or steer a reader: BTF's header, the kallsyms count, the
+     * printk ring's sizes, ids and arrays (offsets from VMCOREINFO), init_task's list links and
+     * identity, the module list, per-cpu offsets, the memory model's bases, node spans, the
+     * top-level page table (offsets from BTF).
+     */
+    private void kernelFields(Kernel kernel) {
+        var info = kernel.vmcoreinfo();
+        var mem = kernel.memory();
+        address(kernel, "__start_BTF").ifPresent(a -> {
+            String[] names = {"hdr_len", "type_off", "type_len", "str_off", "str_len"};
+            for (int i = 0; i < names.length; i++) addField("btf_header." + names[i], a + 4 + 4L * i, 4, kernel);
+        });
+        address(kernel, "kallsyms_num_syms").ifPresent(a -> addField("kallsyms_num_syms", a, 4, kernel));
+        address(kernel, "kallsyms_token_index").ifPresent(a -> {
+            for (int i = 0; i < 256; i += 37) addField("kallsyms_token_index[" + i + "]", a + 2L * i, 2, kernel);
+        });
+        try {
+            long prb = mem.u64(info.symbol("prb").orElseThrow());
+            long desc = info.offset("printk_ringbuffer", "desc_ring").orElseThrow();
+            long text = info.offset("printk_ringbuffer", "text_data_ring").orElseThrow();
+            for (var m : List.of("count_bits:4", "descs:8", "infos:8", "head_id:8", "tail_id:8"))
+                addField("prb.desc_ring." + m.split(":")[0], prb + desc + info.offset("prb_desc_ring", m.split(":")[0]).orElseThrow(),
+                        Integer.parseInt(m.split(":")[1]), kernel);
+            for (var m : List.of("size_bits:4", "data:8", "head_lpos:8", "tail_lpos:8"))
+                if (info.offset("prb_data_ring", m.split(":")[0]).isPresent())
+                    addField("prb.text_data_ring." + m.split(":")[0], prb + text + info.offset("prb_data_ring", m.split(":")[0]).getAsLong(),
+                            Integer.parseInt(m.split(":")[1]), kernel);
+        } catch (RuntimeException e) {
+            // no lockless ring: nothing to damage there
+        }
+        try {
+            var types = kernel.types();
+            long task = address(kernel, "init_task").orElseThrow();
+            for (var m : List.of("tasks.next:8", "tasks.prev:8", "pid:4", "tgid:4", "comm:8", "stack:8", "mm:8", "active_mm:8",
+                    "group_leader:8", "thread_pid:8", "children.next:8", "sibling.next:8", "signal:8", "state:4", "__state:4", "thread.sp:8",
+                    "on_cpu:4", "cpu:4"))
+                if (types.hasMember("struct task_struct", m.split(":")[0]))
+                    addField("init_task." + m.split(":")[0], task + types.offsetOf("struct task_struct", m.split(":")[0]),
+                            Integer.parseInt(m.split(":")[1]), kernel);
+            address(kernel, "modules").ifPresent(a -> {
+                addField("modules.next", a, 8, kernel);
+                try {
+                    long first = mem.u64(a);
+                    long listOff = types.offsetOf("struct module", "list");
+                    for (var m : List.of("list.next:8", "name:8", "state:4", "kallsyms:8", "taints:8", "core_layout.base:8",
+                            "core_layout.size:4", "mem:8", "num_syms:4"))
+                        if (types.hasMember("struct module", m.split(":")[0]))
+                            addField("module." + m.split(":")[0], first - listOff + types.offsetOf("struct module", m.split(":")[0]),
+                                    Integer.parseInt(m.split(":")[1]), kernel);
+                } catch (RuntimeException e) {
+                    // no module loaded
+                }
+            });
+            address(kernel, "node_data").ifPresent(a -> {
+                try {
+                    long pgdat = mem.u64(a);
+                    for (var m : List.of("node_start_pfn:8", "node_spanned_pages:8", "node_present_pages:8", "nr_zones:4"))
+                        if (types.hasMember("struct pglist_data", m.split(":")[0]))
+                            addField("node_data[0]." + m.split(":")[0], pgdat + types.offsetOf("struct pglist_data", m.split(":")[0]),
+                                    Integer.parseInt(m.split(":")[1]), kernel);
+                } catch (RuntimeException e) {
+                    // no NUMA node data
+                }
+            });
+        } catch (RuntimeException e) {
+            // no BTF
+        }
+        for (var s : List.of("__per_cpu_offset", "vmemmap_base", "page_offset_base", "vmalloc_base", "mem_section", "jiffies",
+                "tainted_mask", "nr_threads", "panic_cpu", "crash_notes"))
+            address(kernel, s).ifPresent(a -> addField(s, a, 8, kernel));
+        address(kernel, "__per_cpu_offset").ifPresent(a -> addField("__per_cpu_offset[1]", a + 8, 8, kernel));
+        address(kernel, "init_top_pgt").ifPresent(a -> {
+            for (int i : new int[]{0, 273, 274, 400, 468, 510, 511}) addField("init_top_pgt[" + i + "]", a + 8L * i, 8, kernel);
+        });
+    }
+
+    /** A symbol's address from the kernel's table, or from VMCOREINFO (kallsyms' own tables are only there). */
+    private static OptionalLong address(Kernel kernel, String name) {
+        var a = kernel.symbols().address(name);
+        return a.isPresent() ? a : kernel.vmcoreinfo().symbol(name);
+    }
+
+    private void addField(String name, long vaddr, int width, Kernel kernel) {
+        try {
+            long paddr = kernel.memory().translate(vaddr);
+            kernel.memory().physical().read(paddr, new byte[width], 0, width);
+            kernelFields.add(new Target(name, vaddr, paddr, width));
+        } catch (JkdumpException e) {
+            // not in the dump
         }
     }
 
@@ -300,7 +396,7 @@ public final class FixtureLayout {
 
     @Override
     public String toString() {
-        return "%s (%s, %d bytes): %d regions, %d fields, %d VMCOREINFO values, %d kernel targets"
-                .formatted(name, format, size, regions.size(), fields.size(), info.size(), targets.size());
+        return "%s (%s, %d bytes): %d regions, %d fields, %d VMCOREINFO values, %d kernel targets, %d kernel fields"
+                .formatted(name, format, size, regions.size(), fields.size(), info.size(), targets.size(), kernelFields.size());
     }
 }
