@@ -59,7 +59,9 @@ public final class VmRuns {
             // one CPU (nr_cpu_ids 1), BUG() on 6.12, with the raw copy
             Map.entry("k612-smp1", List.of("--kernel", "6.12", "--smp", "1", "--crash", "bug")),
             // the raw /proc/vmcore of 6.12's own ELF core header (kexec_file_load), module oops
-            Map.entry("k612-kexecs-full", List.of("--kernel", "6.12", "--crash", "oops", "--kexec", "s")));
+            Map.entry("k612-kexecs-full", List.of("--kernel", "6.12", "--crash", "oops", "--kexec", "s")),
+            // 6.12 under 5-level paging without KASLR, BUG() on the third of three CPUs, raw copy
+            Map.entry("k612-la57-bug", List.of("--kernel", "6.12", "--la57", "--nokaslr", "--crash", "bug", "--kexec", "s", "--smp", "3")));
 
     private VmRuns() {
     }
