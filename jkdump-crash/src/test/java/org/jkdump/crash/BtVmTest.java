@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bt beyond the fixtures, on the dumps ../shared/vm made (6.1 sysrq, 5-level paging, BUG()
  * and panic() in the jkcrash module; 6.12 sysrq and module oops; a 6.12 panic() without KASLR
  * and a 4-CPU BUG(), both captured through kexec_file_load; a 6.12 module oops under 5-level
- * paging; a 4-CPU guest with maxcpus=2; 5-level paging with KASLR; a 5 GiB 6.12 guest),
+ * paging; a 4-CPU guest with maxcpus=2; 5-level paging with KASLR; a 5 GiB 6.12 guest; a
+ * one-CPU 6.12 BUG(), whose registers __crash_kexec copied hold a rip right after a call),
  * read from the dump alone.
  * Two references, neither of them jkdump: crash 8.0.6 with the debug vmlinux
  * (resources crash/vm/RUN-bt.txt, made by make-vm-bt.sh; made again into target/crash-vm
@@ -108,7 +109,8 @@ class BtVmTest {
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf",
-            "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf", "kexecs-full/vmcore.full.elf", "la57-kaslr", "k612-5g", "la57-full/vmcore.full.elf"})
+            "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf", "kexecs-full/vmcore.full.elf", "la57-kaslr", "k612-5g", "la57-full/vmcore.full.elf", "k612-smp1/vmcore.full.elf", "k612-kexecs-full/vmcore.full.elf",
+            "k612-la57-bug/vmcore.full.elf"})
     void backtracesMatchCrashFrameByFrame(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : LZO;
         var dump = VmRuns.dir(run).resolve(file);

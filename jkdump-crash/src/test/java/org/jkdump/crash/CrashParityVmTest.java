@@ -30,7 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tasks on their run queues); and the raw /proc/vmcore of a 6.1 module oops captured through
  * kexec_file_load (kexecs-full); 5-level paging with KASLR (la57-kaslr, and la57-full's raw
  * ELF); a 6.12 guest of 5 GiB on three CPUs, RAM above 4 GiB (k612-5g: crash widens vtop's
- * PHYSICAL column to the memory size's hex digits). crash ran with the debug vmlinux
+ * PHYSICAL column to the memory size's hex digits); a one-CPU 6.12 BUG() and a 6.12 module
+ * oops captured through kexec_file_load, both raw ELF copies (k612-smp1, k612-kexecs-full). crash ran with the debug vmlinux
  * (resources crash/vm/NAME-parity.txt, made by make-vm-parity.sh; made again into
  * target/crash-vm when the run on disk is another one); jkdump has the dump alone. jkdump's
  * side is written to target/crash-vm/jkdump/NAME-parity.txt to diff against crash's.
@@ -83,7 +84,8 @@ class CrashParityVmTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sysrq2", "sysrq2/vmcore.full.elf", "la57", "bug", "panic", "k612", "k612-full",
-            "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf", "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf", "kexecs-full/vmcore.full.elf", "la57-kaslr", "k612-5g", "la57-full/vmcore.full.elf"})
+            "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf", "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf", "kexecs-full/vmcore.full.elf", "la57-kaslr", "k612-5g", "la57-full/vmcore.full.elf", "k612-smp1/vmcore.full.elf", "k612-kexecs-full/vmcore.full.elf",
+            "k612-la57-bug/vmcore.full.elf"})
     void commandsPrintWhatCrashPrints(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : VmTranscripts.LZO;
         var dump = VmRuns.dir(run).resolve(file);

@@ -55,7 +55,13 @@ public final class VmRuns {
             Map.entry("la57-kaslr", List.of("--la57", "--crash", "panic", "--kexec", "s", "--no-rawcopy")),
             Map.entry("la57-full", List.of("--la57", "--crash", "sysrq")),
             // RAM above 4 GiB on 6.12 (ZONE_NORMAL), three CPUs
-            Map.entry("k612-5g", List.of("--kernel", "6.12", "--mem", "5G", "--smp", "3", "--crash", "sysrq", "--no-rawcopy")));
+            Map.entry("k612-5g", List.of("--kernel", "6.12", "--mem", "5G", "--smp", "3", "--crash", "sysrq", "--no-rawcopy")),
+            // one CPU (nr_cpu_ids 1), BUG() on 6.12, with the raw copy
+            Map.entry("k612-smp1", List.of("--kernel", "6.12", "--smp", "1", "--crash", "bug")),
+            // the raw /proc/vmcore of 6.12's own ELF core header (kexec_file_load), module oops
+            Map.entry("k612-kexecs-full", List.of("--kernel", "6.12", "--crash", "oops", "--kexec", "s")),
+            // 6.12 under 5-level paging without KASLR, BUG() on the third of three CPUs, raw copy
+            Map.entry("k612-la57-bug", List.of("--kernel", "6.12", "--la57", "--nokaslr", "--crash", "bug", "--kexec", "s", "--smp", "3")));
 
     private VmRuns() {
     }

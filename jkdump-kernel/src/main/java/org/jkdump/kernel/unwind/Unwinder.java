@@ -249,29 +249,48 @@ public final class Unwinder {
         return new Backtrace(out, Optional.of(first != null ? first : "more than " + MAX_ENTRIES + " frames"), false);
     }
 
+    /**
+     * Finds the caller of the function the walk is stuck in ({@code s.pc}'s) above the stack
+     * pointer: the first return address whose call could have entered that function — an
+     * indirect call, or a direct one whose target is it or tail-calls it, as crash checks the
+     * call before a return address it finds. Return addresses of direct calls elsewhere are
+     * passed over (a pt_regs copy in the frame holds the interrupted rip, which may follow a
+     * call: __crash_kexec's copy of a BUG()'s registers); the first return address of any call
+     * stands in when none fits.
+     */
     private boolean scanOn(State s, List<BacktraceEntry> out) {
         var stack = s.stacks.find(s.sp);
         if (stack.isEmpty()) return false;
         long from = Long.compareUnsigned(s.sp, s.scanFloor) > 0 ? s.sp : s.scanFloor;
+        var stuckIn = symbols.function(s.signal ? s.pc : s.pc - 1);
+        long first = -1;
         for (long r = from; r + 8 <= stack.get().end(); r += 8) {
             long w;
             try {
                 w = memory.u64(r);
             } catch (JkdumpException e) {
-                return false;
+                break;
             }
-            if (calls.isReturnAddress(w)) {
-                out.add(frame(w, r, r + 8, Frame.Kind.SCANNED, false));
-                s.scanFloor = r + 8;
-                s.pc = w;
-                s.sp = r + 8;
-                s.signal = false;
-                s.regs = null;
-                s.fullRegs = false;
-                return true;
-            }
+            if (!calls.isReturnAddress(w)) continue;
+            if (first < 0) first = r;
+            var target = calls.directCallTarget(w);
+            if (stuckIn.isEmpty() || target.isEmpty() || isThunk(target.getAsLong())
+                    || calls.reaches(target.getAsLong(), stuckIn.get().start(), TAIL_CALL_DEPTH))
+                return scanned(s, out, r, w);
         }
-        return false;
+        return first >= 0 && scanned(s, out, first, memory.u64(first));
+    }
+
+    /** Takes the return address {@code w} at {@code r} as the next frame, found by scanning. */
+    private boolean scanned(State s, List<BacktraceEntry> out, long r, long w) {
+        out.add(frame(w, r, r + 8, Frame.Kind.SCANNED, false));
+        s.scanFloor = r + 8;
+        s.pc = w;
+        s.sp = r + 8;
+        s.signal = false;
+        s.regs = null;
+        s.fullRegs = false;
+        return true;
     }
 
     /** One unwind_next_frame(): null to go on, "" at the end of the stack, else why it failed. */
