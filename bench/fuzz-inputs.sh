@@ -69,6 +69,7 @@ fi
 java+=(--elf "$elf" --seed "$seed")
 [ -n "$commands" ] && java+=(--commands "$commands")
 : > "$work/failures.txt"
+: > "$work/messages.txt"
 
 # A hung run ends its JVM with status 3 (a stuck thread cannot be stopped): resume after it.
 end=$((start + count)) rc=0 hangs=0
@@ -84,5 +85,7 @@ done
 echo "ALL: $(grep -c '^FAIL' "$work/failures.txt") failed runs, $hangs hangs; details in $work/failures.txt"
 grep '^FAIL' "$work/failures.txt" | awk -F' [|] ' '{print $2}' | sort | uniq -c | sed 's/^/  by command: /' || true
 grep '^FAIL' "$work/failures.txt" | awk -F' [|] ' '{print $4}' | tr ';' '\n' | sed 's/^ *//' | sort | uniq -c | sed 's/^/  by class: /' || true
+echo "the failure messages, by kind (numbers left out; all of them in $work/messages.txt):"
+sed -E 's/0x[0-9a-f]+/N/g; s/[0-9]+/N/g' "$work/messages.txt" | sort | uniq -c | sort -rn | head -25 | cut -c1-220
 [ "$hangs" -gt 0 ] && rc=1
 exit $rc

@@ -19,7 +19,7 @@ final class TextFiles {
             Files.writeString(partial, text, StandardCharsets.UTF_8);
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new JkdumpException(file + ": cannot write: " + e.getMessage(), e);
+            throw new JkdumpException(file + ": cannot write: " + org.jkdump.format.write.FileSink.reason(e), e);
         }
     }
 }

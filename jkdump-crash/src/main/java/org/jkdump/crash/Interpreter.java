@@ -99,7 +99,7 @@ public final class Interpreter {
             outcome = Outcome.FAILED;
             buf.flush();
             emit(inv, text.toString(), out, err);
-            err.println(command.spec().name() + ": " + e.getMessage());
+            err.println(command.spec().name() + ": " + named(e));
             err.flush();
             return outcome;
         } catch (RuntimeException e) {
@@ -114,6 +114,16 @@ public final class Interpreter {
         }
         buf.flush();
         return emit(inv, text.toString(), out, err) ? outcome : Outcome.FAILED;
+    }
+
+    /**
+     * The message of a failure; one about the dump's data (not a command's own "symbol not
+     * found") gets the dump's name in front when the layer that found it did not know the file.
+     */
+    private String named(JkdumpException e) {
+        var name = session.dump().name();
+        if (e instanceof CommandException || e.getMessage().contains(name)) return e.getMessage();
+        return name + ": " + e.getMessage();
     }
 
     /** Runs a command and renders its result; the output of a failed command is whatever it wrote before. */

@@ -151,7 +151,7 @@ public record VmcoreInfo(String text, Map<String, String> entries, String file, 
 
     /** An error about {@code key}'s value, at the value's offset in the dump file when the text came from one. */
     private JkdumpException bad(String key, String value, String what) {
-        String shown = value.length() > 40 ? value.substring(0, 40) + "..." : value;
+        String shown = (value.length() > 40 ? value.substring(0, 40) + "..." : value).replaceAll("[^\\x20-\\x7e]", "?");
         if (file == null) return new JkdumpException("VMCOREINFO: " + key + "=" + shown + " " + what);
         int at = text.startsWith(key + "=") ? 0 : text.indexOf("\n" + key + "=") + 1;
         return new MalformedDumpException(file, offset + at + key.length() + 1, "VMCOREINFO " + key + "=" + shown + " " + what);

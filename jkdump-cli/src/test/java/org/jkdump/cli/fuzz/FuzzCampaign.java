@@ -132,6 +132,10 @@ public final class FuzzCampaign {
     /** How often each command ended with each exit status ("dmesg 0"), over the whole campaign. */
     static final Map<String, Integer> STATUSES = new java.util.concurrent.ConcurrentSkipListMap<>();
 
+    /** The slowest run so far (how close the campaign came to its time bound). */
+    static final StringBuilder SLOWEST = new StringBuilder();
+    static double slowestSeconds;
+
     /** Runs {@code commands} on one mutant; returns the failed verdicts. */
     public static List<Verdict> runMutant(DumpMutant m, Path work, List<Command> commands, Runner runner, int timeout,
                                           Map<String, String> stuck) {
@@ -143,7 +147,15 @@ public final class FuzzCampaign {
             for (var c : commands) {
                 var r = runner.run(c.on(dump, out), timeout);
                 STATUSES.merge(c.name() + " " + (r.timedOut() ? "timeout" : r.status()), 1, Integer::sum);
+                synchronized (SLOWEST) {
+                    if (r.seconds() > slowestSeconds) {
+                        slowestSeconds = r.seconds();
+                        SLOWEST.setLength(0);
+                        SLOWEST.append(String.format("%.1f s: %s on %s", r.seconds(), c.name(), m));
+                    }
+                }
                 var v = Verdict.judge(c.name(), r.status(), r.seconds(), r.timedOut(), r.out(), r.err(), dump.toString(), c.crash(), false);
+                if (r.status() == 1) messages(work, c.name() + ": " + v.message().replace(dump.toString(), "DUMP"));
                 var problems = new ArrayList<>(v.problems());
                 if (c.name().equals("collect") && r.status() == 1 && Files.exists(out)) problems.add("output left behind after a failure");
                 if (!problems.isEmpty()) {
@@ -158,6 +170,16 @@ public final class FuzzCampaign {
             if (stuck.isEmpty()) deleteQuietly(dump);
         }
         return failed;
+    }
+
+    /** Appends a failure message (the dump's path replaced by DUMP) to messages.txt, to read them by kind. */
+    static synchronized void messages(Path work, String message) {
+        try {
+            Files.writeString(work.resolve("messages.txt"), message + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void deleteQuietly(Path p) {
@@ -259,5 +281,6 @@ public final class FuzzCampaign {
         System.out.println("  failures by command: " + byCommand);
         System.out.println("  failed mutants by kind: " + byKind);
         System.out.println("  exit statuses: " + STATUSES);
+        System.out.println("  slowest run: " + SLOWEST);
     }
 }

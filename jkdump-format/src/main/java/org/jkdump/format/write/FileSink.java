@@ -26,7 +26,7 @@ public final class FileSink implements DumpSink {
             return new FileSink(path, FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE));
         } catch (IOException e) {
-            throw new JkdumpException(path + ": cannot create: " + e.getMessage(), e);
+            throw new JkdumpException(path + ": cannot create: " + reason(e), e);
         }
     }
 
@@ -42,7 +42,7 @@ public final class FileSink implements DumpSink {
             while (buf.hasRemaining()) offset += channel.write(buf, offset);
         } catch (IOException e) {
             throw new JkdumpException(path + ": cannot write " + len + " bytes at offset 0x" + Long.toHexString(offset) + ": "
-                    + e.getMessage(), e);
+                    + reason(e), e);
         }
     }
 
@@ -54,7 +54,7 @@ public final class FileSink implements DumpSink {
             while (src.hasRemaining()) offset += channel.write(src, offset);
         } catch (IOException e) {
             throw new JkdumpException(path + ": cannot write " + len + " bytes at offset 0x" + Long.toHexString(offset) + ": "
-                    + e.getMessage(), e);
+                    + reason(e), e);
         }
     }
 
@@ -68,7 +68,20 @@ public final class FileSink implements DumpSink {
         try {
             channel.close();
         } catch (IOException e) {
-            throw new JkdumpException(path + ": cannot close: " + e.getMessage(), e);
+            throw new JkdumpException(path + ": cannot close: " + reason(e), e);
         }
+    }
+
+    /**
+     * What went wrong, in words: for a file-system error the JDK's message is often the path
+     * alone ("/proc/x: cannot create: /proc/x"), so its reason is given instead.
+     */
+    public static String reason(IOException e) {
+        return switch (e) {
+            case java.nio.file.NoSuchFileException n -> "no such file or directory";
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> e.getMessage();
+        };
     }
 }
