@@ -19,7 +19,10 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 source "$here/vm-dumps.sh"
 out_dir=$here
 if [[ "${1:-}" == --out ]]; then out_dir=$(cd "$2" && pwd); shift 2; fi
-(($#)) || set -- sysrq2 la57 bug panic k612 k612-oops k612-full/vmcore.full.elf k612-kexecs smp4 k612-la57 maxcpus maxcpus/vmcore.full.elf kexecs-full/vmcore.full.elf la57-kaslr k612-5g la57-full/vmcore.full.elf k612-smp1/vmcore.full.elf k612-kexecs-full/vmcore.full.elf k612-la57-bug/vmcore.full.elf
+(($#)) || set -- sysrq2 la57 bug panic k612 k612-oops k612-full/vmcore.full.elf k612-kexecs smp4 k612-la57 maxcpus \
+	maxcpus/vmcore.full.elf kexecs-full/vmcore.full.elf la57-kaslr k612-5g la57-full/vmcore.full.elf \
+	k612-smp1/vmcore.full.elf k612-kexecs-full/vmcore.full.elf k612-la57-bug/vmcore.full.elf \
+	k612-la57-qmp/qmp/qemu-dump.elf k612-la57-qmp/qmp/qemu-dump.kdump-zlib
 for arg in "$@"; do
 	vm_dump "$arg" bt
 	log "crash on $run ($kver)"

@@ -55,7 +55,8 @@ final class InfoCommand implements Callable<Integer>, ReadsDumps {
     record ReadAll(long pages, long bytes, long lostPages, double seconds, double megabytesPerSecond) {
     }
 
-    record Cpu(int cpu, int pid, String rip, String rsp) {
+    /** @param pid the task the note names, null where the note's pr_pid is no task's (QEMU's) */
+    record Cpu(int cpu, Integer pid, String rip, String rsp) {
     }
 
     private static final List<String> SUMMARY_KEYS = List.of("OSRELEASE", "BUILD-ID", "PAGESIZE", "KERNELOFFSET",
@@ -73,8 +74,10 @@ final class InfoCommand implements Callable<Integer>, ReadsDumps {
         try (var dump = DumpFiles.open(dumps.toArray(Path[]::new))) {
             var vi = dump.vmcoreinfo();
             var cpus = new ArrayList<Cpu>();
+            // QEMU's dump-guest-memory writes the vCPU's number + 1 in pr_pid: no task of the guest's
+            boolean qemuNotes = dump.notes().stream().anyMatch(n -> n.name().equals("QEMU"));
             for (CpuState c : dump.cpuStates())
-                cpus.add(new Cpu(c.cpu(), c.pid(), hex(c.registers().rip()), hex(c.registers().rsp())));
+                cpus.add(new Cpu(c.cpu(), qemuNotes ? null : c.pid(), hex(c.registers().rip()), hex(c.registers().rsp())));
             var keys = new LinkedHashMap<String, String>();
             vi.ifPresent(v -> v.entries().forEach((k, val) -> {
                 if (allVmcoreinfo || SUMMARY_KEYS.contains(k)) keys.put(k, val);
@@ -163,7 +166,7 @@ final class InfoCommand implements Callable<Integer>, ReadsDumps {
         }
         out.printf("%-16s %d%n", "CPUs:", info.cpus().size());
         for (Cpu c : info.cpus())
-            out.printf("  CPU %-3d pid %-7d RIP %s  RSP %s%n", c.cpu(), c.pid(), c.rip(), c.rsp());
+            out.printf("  CPU %-3d pid %-7s RIP %s  RSP %s%n", c.cpu(), c.pid() == null ? "-" : c.pid(), c.rip(), c.rsp());
         if (!info.vmcoreinfo().isEmpty()) {
             out.println(allVmcoreinfo ? "VMCOREINFO:" : "VMCOREINFO (summary; --vmcoreinfo for all):");
             info.vmcoreinfo().forEach((k, v) -> out.printf("  %s=%s%n", k, v));

@@ -17,6 +17,7 @@ import org.jkdump.format.ElfDump;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.format.PageCodec;
 import org.jkdump.format.PfnBitmap;
+import org.jkdump.format.PhysicalMemory;
 import org.jkdump.format.Utsname;
 import org.jkdump.format.write.DumpPlan;
 import org.jkdump.format.write.DumpSink;
@@ -342,7 +343,7 @@ public final class Collector {
         }
     }
 
-    private static boolean presentRun(org.jkdump.format.PhysicalMemory mem, long from, long to) {
+    private static boolean presentRun(PhysicalMemory mem, long from, long to) {
         for (long p = from; p < to; p++) if (!mem.isPresent(p)) return false;
         return true;
     }

@@ -110,7 +110,7 @@ class BtVmTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sysrq2", "la57", "bug", "panic", "k612", "k612-full/vmcore.full.elf", "qmp", "qmp/qmp/qemu-dump.elf",
             "qmp/qmp/qemu-dump.kdump-zlib", "bench4g", "k612-kexecs", "smp4", "k612-la57", "maxcpus", "maxcpus/vmcore.full.elf", "kexecs-full/vmcore.full.elf", "la57-kaslr", "k612-5g", "la57-full/vmcore.full.elf", "k612-smp1/vmcore.full.elf", "k612-kexecs-full/vmcore.full.elf",
-            "k612-la57-bug/vmcore.full.elf"})
+            "k612-la57-bug/vmcore.full.elf", "k612-la57-qmp/qmp/qemu-dump.elf", "k612-la57-qmp/qmp/qemu-dump.kdump-zlib"})
     void backtracesMatchCrashFrameByFrame(String arg) throws Exception {
         String run = arg.replaceFirst("/.*", ""), file = arg.contains("/") ? arg.replaceFirst("^[^/]*/", "") : LZO;
         var dump = VmRuns.dir(run).resolve(file);

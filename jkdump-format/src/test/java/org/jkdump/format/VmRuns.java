@@ -61,7 +61,9 @@ public final class VmRuns {
             // the raw /proc/vmcore of 6.12's own ELF core header (kexec_file_load), module oops
             Map.entry("k612-kexecs-full", List.of("--kernel", "6.12", "--crash", "oops", "--kexec", "s")),
             // 6.12 under 5-level paging without KASLR, BUG() on the third of three CPUs, raw copy
-            Map.entry("k612-la57-bug", List.of("--kernel", "6.12", "--la57", "--nokaslr", "--crash", "bug", "--kexec", "s", "--smp", "3")));
+            Map.entry("k612-la57-bug", List.of("--kernel", "6.12", "--la57", "--nokaslr", "--crash", "bug", "--kexec", "s", "--smp", "3")),
+            // QEMU's dump-guest-memory of a running 6.12 guest under 5-level paging
+            Map.entry("k612-la57-qmp", List.of("--kernel", "6.12", "--la57", "--qmp-dump", "--crash", "sysrq", "--no-rawcopy")));
 
     private VmRuns() {
     }

@@ -31,7 +31,8 @@ final class TaskSelection {
      * pid (every task with it), else a hexadecimal task_struct address; empty when it names none.
      */
     static List<Tasks.Task> named(Session session, String word) {
-        if (word.chars().allMatch(Character::isDigit)) {
+        // a pid has at most 7 digits (PID_MAX_LIMIT 4194304); longer digit strings are addresses
+        if (!word.isEmpty() && word.length() <= 9 && word.chars().allMatch(Character::isDigit)) {
             int pid = Integer.parseInt(word);
             return session.tasks().stream().filter(t -> t.pid() == pid).toList();
         }

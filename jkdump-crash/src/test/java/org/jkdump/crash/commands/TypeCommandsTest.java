@@ -93,6 +93,7 @@ class TypeCommandsTest {
                 "PID: 143      TASK: ffff8efe821d3080  CPU: 1    COMMAND: \"markerproc\"", "  pid = 143,");
         assertThat(run("task -R pid ffff8efe821d3080")).hasSize(2).endsWith("  pid = 143,");
         assertThat(fails("files 99999")).isEqualTo("files: invalid task or pid value: 99999\n");
+        assertThat(fails("task 123456789012345678901")).isEqualTo("task: invalid task or pid value: 123456789012345678901\n\n");
     }
 
     @Test
