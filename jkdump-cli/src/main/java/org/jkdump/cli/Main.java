@@ -80,7 +80,16 @@ public final class Main implements Runnable {
             err.flush();
             return EXIT_USAGE;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands only Exceptions to the handler above; an Error from hostile input
+            // still ends as one line and status 1, never as a JVM stack trace
+            if (main.debug || Arrays.asList(args).contains("--debug")) e.printStackTrace(err);
+            err.println("jkdump: " + message(e));
+            err.flush();
+            return EXIT_FAILED;
+        }
     }
 
     /**
@@ -98,6 +107,7 @@ public final class Main implements Runnable {
         return switch (ex) {
             case JkdumpException j -> j.getMessage();
             case OutOfMemoryError o -> "out of memory (" + o.getMessage() + "); the input is larger than this tool expects or is corrupt";
+            case StackOverflowError s -> "stack overflow: the input nests deeper than this tool follows; it is corrupt";
             case IOException io -> "I/O error: " + io.getMessage();
             default -> ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : ": " + ex.getMessage())
                     + " (an internal error; rerun with --debug and report it)";

@@ -195,11 +195,30 @@ public final class KdumpDump implements DumpFile {
     public DumpDescription describe() {
         var flags = new ArrayList<>(header.statusNames());
         if (isSplit()) flags.add(String.format("SPLIT(pfn 0x%x-0x%x)", startPfn(), endPfn()));
+        if (!incomplete()) {
+            long past = pagesPastTheEnd();
+            if (past > 0) flags.add(String.format("TRUNCATED(%d pages lie past the end of the file at 0x%x)", past, source.size()));
+        }
         return new DumpDescription(name(), format(), producer(), OptionalInt.of(header.headerVersion()), flags,
                 incomplete(), header.announcedCodec().text(),
                 header.isKdump() && header.headerVersion() >= 1 ? OptionalInt.of(subHeader.dumpLevel()) : OptionalInt.empty(),
                 source.size(), ramRanges(memory.ramBitmap(), memory.dumpableBitmap(), header.blockSize(), startPfn(), endPfn(),
                 memory::isPresent, incomplete()));
+    }
+
+    /**
+     * How many dumped pages' data lies past the end of the file: a copy cut short without the
+     * INCOMPLETE mark (makedumpfile sets it only when it fails itself). A scan of the page
+     * descriptors, which the open checked to lie inside the file.
+     */
+    long pagesPastTheEnd() {
+        long n = memory.index().count(), past = 0, size = source.size();
+        for (long i = 0, at = header.descriptorOffset(); i < n; i++, at += PageDescriptor.SIZE) {
+            long offset = source.u64(at);
+            long len = Integer.toUnsignedLong(source.i32(at + 8));
+            if (offset < 0 || offset > size - len) past++;
+        }
+        return past;
     }
 
     /** QEMU writes its own "QEMU" notes and leaves the utsname but for the machine empty. */

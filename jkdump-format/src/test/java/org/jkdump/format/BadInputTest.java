@@ -145,6 +145,19 @@ class BadInputTest {
     }
 
     @Test
+    void kdumpCutInItsPageDataSaysSoInItsDescriptionWithoutReadingPages() {
+        // a copy cut short (cp interrupted, a full disk) without makedumpfile's INCOMPLETE mark:
+        // info reads no page, yet must not call the dump complete
+        int cut = (int) k.lastDataEnd() - 1;
+        try (var d = DumpFiles.open(MappedSource.of(NAME, Arrays.copyOf(kdump, cut)))) {
+            assertThat(d.describe().statusFlags()).contains("TRUNCATED(1 pages lie past the end of the file at 0x" + Integer.toHexString(cut) + ")");
+        }
+        try (var d = DumpFiles.open(MappedSource.of(NAME, kdump))) {
+            assertThat(d.describe().statusFlags()).noneMatch(f -> f.startsWith("TRUNCATED"));
+        }
+    }
+
+    @Test
     void kdumpBlockSizeNotAPowerOfTwo() {
         failsFast(le32(kdump, 0x1ac, 3000)).hasMessage(at(0x1ac) + "block_size 3000 is not a power of two between 512 and 1048576");
     }

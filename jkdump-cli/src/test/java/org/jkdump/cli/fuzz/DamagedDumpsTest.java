@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A fixed sample of the damaged-dump campaign ({@code bench/fuzz-inputs.sh}) run on every
- * build: mutants of the real kdump-zlib and oops-module kdump-lzo dumps, each given to
+ * build: mutants of the real kdump-zlib, flattened and oops-module kdump-lzo dumps, each given to
  * info, dmesg, analyze, crash and collect through the CLI entry point. Each run must end
  * with status 0 or 1, one message naming the file, no stack trace or OutOfMemoryError, and
  * within its time bound (see {@link Verdict}).
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DamagedDumpsTest {
     /** The campaign's seed and how many of its mutants run here (the script runs thousands). */
     static final long SEED = 1;
-    static final int MUTANTS = 16;
+    static final int MUTANTS = 18;
 
     @TempDir
     static Path work;
@@ -34,7 +34,7 @@ class DamagedDumpsTest {
     static void layouts() {
         zlib = FixtureLayout.of("sysrq.kdump-zlib", Fixtures.sysrq("vmcore.kdump-zlib"));
         oops = FixtureLayout.of("oops.kdump-lzo", Fixtures.oops("vmcore.kdump-lzo"));
-        mutator = new DumpMutator(List.of(zlib, oops), SEED);
+        mutator = new DumpMutator(List.of(zlib, oops, FixtureLayout.of("sysrq.flat", Fixtures.sysrq("vmcore.flat"))), SEED);
     }
 
     static byte[] le32(int v) {
@@ -58,6 +58,8 @@ class DamagedDumpsTest {
                 DumpMutator.kernelData(1005, zlib, "kallsyms_num_syms", 0, le32(-1)),
                 // the printk ring's count_bits sized a 940 MB read before any page was looked at
                 DumpMutator.kernelData(1006, oops, "*(prb+0)", 0, le32(23)),
+                // a module whose list.next points to itself: its symbols were read 65536 times (OutOfMemoryError)
+                DumpMutator.selfPointer(1007, zlib, "module.list.next"),
                 // a timekeeper page from elsewhere: a wall-clock time no date can hold (DateTimeException)
                 new DumpMutator(List.of(zlib), 2).mutant(280, zlib));
     }

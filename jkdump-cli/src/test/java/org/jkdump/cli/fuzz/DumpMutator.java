@@ -41,7 +41,8 @@ public final class DumpMutator {
         var r = new Random(seed * 1_000_003L + id);
         var m = new Builder(id, f, r);
         int roll = r.nextInt(100);
-        if (roll < 14) m.truncate();
+        if (roll < 10) m.combination();
+        else if (roll < 22) m.truncate();
         else if (roll < 26) m.flipBits();
         else if (roll < 34) m.randomBytes();
         else if (roll < 56) m.hostileField();
@@ -60,6 +61,17 @@ public final class DumpMutator {
         m.kind = "kernel-data";
         m.what = String.format("%s+0x%x: %d bytes written", target, offset, bytes.length);
         m.writePhys(t.paddr() + offset, bytes);
+        return m.build();
+    }
+
+    /** A chosen mutant: the 8-byte pointer at kernel field {@code target} made to point at itself (a list that loops). */
+    public static DumpMutant selfPointer(int id, FixtureLayout f, String target) {
+        var t = f.kernelFields.stream().filter(x -> x.name().equals(target)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no kernel field " + target + " in " + f.name));
+        var m = new Builder(id, f, new Random(id));
+        m.kind = "kernel-field";
+        m.what = String.format("%s (vaddr 0x%x) points to itself", target, t.vaddr());
+        m.writePhys(t.paddr(), Builder.encode(t.vaddr(), 8, false));
         return m.build();
     }
 
@@ -112,6 +124,26 @@ public final class DumpMutator {
 
         long within(long start, long length) {
             return start + (length <= 1 ? 0 : Math.floorMod(r.nextLong(), length));
+        }
+
+        /** Two to four kinds of damage at once (at most one rewritten page: a kdump file has one appended page). */
+        void combination() {
+            var parts = new ArrayList<String>();
+            int n = 2 + r.nextInt(3);
+            boolean page = false;
+            for (int i = 0; i < n; i++) {
+                switch (r.nextInt(page ? 4 : 6)) {
+                    case 0 -> flipBits();
+                    case 1 -> randomBytes();
+                    case 2 -> hostileField();
+                    case 3 -> vmcoreinfo();
+                    case 4 -> { kernelField(); page = true; }
+                    default -> { kernelData(); page = true; }
+                }
+                parts.add(kind + ": " + what);
+            }
+            kind = "combination";
+            what = String.join(" + ", parts);
         }
 
         void truncate() {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.KObject;
+import org.jkdump.kernel.ModuleList;
 import org.jkdump.kernel.KernelMemory;
 import org.jkdump.kernel.Types;
 import org.jkdump.kernel.symbols.Symbol;
@@ -29,7 +30,6 @@ public final class ModuleSymbols {
     // st_shndx u16, st_value u64, st_size u64.
     private static final int ELF64_SYM_SIZE = 24, ST_NAME = 0, ST_INFO = 4, ST_SHNDX = 6, ST_VALUE = 8, ST_SIZE = 16;
     private static final int SHN_UNDEF = 0;
-    private static final int MAX_MODULES = 65536;
     /** Far above the largest module (amdgpu has ~30,000 symbols), far below a heap problem. */
     private static final long MAX_SYMBOLS = 1 << 20;
     private static final int MAX_NAME = 512;
@@ -50,13 +50,7 @@ public final class ModuleSymbols {
         long h = head.getAsLong();
         long listOff = types.offsetOf("struct module", "list");
         var out = new ArrayList<Symbol>();
-        long p = memory.u64(h);
-        for (int n = 0; p != h; n++) {
-            if (p == 0 || n >= MAX_MODULES)
-                throw new JkdumpException(String.format("the module list at 0x%x is corrupt (entry %d)", h, n));
-            readModule(KObject.at(types, memory, "struct module", p - listOff), out);
-            p = memory.u64(p);
-        }
+        for (long node : ModuleList.nodes(memory, h, null)) readModule(KObject.at(types, memory, "struct module", node - listOff), out);
         return out;
     }
 

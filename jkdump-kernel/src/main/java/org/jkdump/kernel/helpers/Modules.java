@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.Kernel;
+import org.jkdump.kernel.ModuleList;
 
 /**
  * The loaded modules: the {@code modules} list through {@code struct module.list}, in list
@@ -11,8 +12,6 @@ import org.jkdump.kernel.Kernel;
  * {@code mem[MOD_TEXT..MOD_RO_AFTER_INIT]} from 6.4.
  */
 public final class Modules {
-    private static final int MAX_MODULES = 65536;
-
     private Modules() {
     }
 
@@ -24,13 +23,7 @@ public final class Modules {
         long head = Access.symbol(k, "modules");
         long listOff = k.types().offsetOf("struct module", "list");
         var out = new ArrayList<Module>();
-        long p = k.memory().u64(head);
-        while (p != head) {
-            if (p == 0 || out.size() >= MAX_MODULES)
-                throw new JkdumpException("module list at " + Long.toHexString(head) + " is corrupt (entry " + out.size() + ")");
-            out.add(read(k, p - listOff));
-            p = k.memory().u64(p);
-        }
+        for (long node : ModuleList.nodes(k.memory(), head, k.dump().name())) out.add(read(k, node - listOff));
         return out;
     }
 

@@ -7,6 +7,7 @@ import java.util.OptionalInt;
 import org.jkdump.format.CpuState;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.kernel.KernelMemory;
+import org.jkdump.kernel.ModuleList;
 import org.jkdump.kernel.symbols.SymbolTable;
 
 /**
@@ -18,7 +19,7 @@ import org.jkdump.kernel.symbols.SymbolTable;
  */
 public final class KernelUnwinder {
     /** More modules or module symbols than any system loads: a guard against a corrupt list. */
-    private static final int MAX_MODULES = 65536, MAX_MODULE_SYMBOLS = 1 << 20;
+    private static final int MAX_MODULE_SYMBOLS = 1 << 20;
     /** Elf64_Sym (the ELF ABI): st_name u32 @0, st_info u8 @4, st_value u64 @8, st_size u64 @16. */
     private static final int ELF_SYM_SIZE = 24, ST_INFO = 4, ST_VALUE = 8, ST_SIZE = 16, STT_FUNC = 2;
 
@@ -138,9 +139,7 @@ public final class KernelUnwinder {
         if (head.isEmpty()) return;
         var m = layout.module();
         long h = head.getAsLong();
-        long p = memory.u64(h);
-        for (int n = 0; p != h; n++) {
-            if (p == 0 || n >= MAX_MODULES) throw new JkdumpException(String.format("the module list at 0x%x is corrupt (entry %d)", h, n));
+        for (long p : ModuleList.nodes(memory, h, null)) {
             long mod = p - m.list();
             var name = memory.cString(mod + m.name(), 56);
             long base = memory.u64(mod + m.textBase());
@@ -149,7 +148,6 @@ public final class KernelUnwinder {
             if (num > 0 && num <= OrcTable.MAX_ENTRIES)
                 tables.add(new OrcTable(name, memory.u64(mod + m.orcIp()), memory.u64(mod + m.orcEntries()), (int) num, base, base + textSize));
             if (symbols.symbolAt(base).isEmpty()) readModuleFunctions(mod, name, base, textSize, functions);
-            p = memory.u64(p);
         }
     }
 
