@@ -124,34 +124,23 @@ public record WrongOptions(String name, List<String> args, boolean usage, String
         c.add(fails("dmesg -o onto a directory", dir, "dmesg", "-o", dir, d));
         c.add(fails("collect --dump-dmesg into /proc", "/proc/jkdump-dmesg", "collect", "--dump-dmesg", d, "/proc/jkdump-dmesg"));
         if (full != null) {
-            String fullOut = full.resolve("vmcore").toString();
-            c.add(new WrongOptions("collect to a full disk", List.of("collect", "-l", "-d", "31", d, fullOut), false, fullOut,
-                    r -> {
-                        var p = new ArrayList<String>();
-                        if (r.status() != 1) p.add("expected exit status 1");
-                        if (Files.exists(Path.of(fullOut))) p.add("a complete-looking output left on the full disk");
-                        clear(full);
-                        return p;
-                    }));
-            c.add(new WrongOptions("collect -E to a full disk", List.of("collect", "-E", "-d", "31", d, fullOut), false, fullOut,
-                    r -> {
-                        var p = new ArrayList<String>();
-                        if (r.status() != 1) p.add("expected exit status 1");
-                        if (Files.exists(Path.of(fullOut))) p.add("a complete-looking output left on the full disk");
-                        clear(full);
-                        return p;
-                    }));
-            String fullText = full.resolve("dmesg.txt").toString();
-            c.add(new WrongOptions("dmesg -o to a full disk", List.of("dmesg", "-o", fullText, d), false, fullText, () -> fill(full),
-                    r -> {
-                        var p = new ArrayList<String>();
-                        if (r.status() != 1) p.add("expected exit status 1");
-                        if (Files.exists(Path.of(fullText))) p.add("a complete-looking output left on the full disk");
-                        clear(full);
-                        return p;
-                    }));
+            String fullOut = full.resolve("vmcore").toString(), fullText = full.resolve("dmesg.txt").toString();
+            c.add(onFullDisk("collect to a full disk", List.of("collect", "-l", "-d", "31", d, fullOut), fullOut, full, () -> { }));
+            c.add(onFullDisk("collect -E to a full disk", List.of("collect", "-E", "-d", "31", d, fullOut), fullOut, full, () -> { }));
+            c.add(onFullDisk("dmesg -o to a full disk", List.of("dmesg", "-o", fullText, d), fullText, full, () -> fill(full)));
         }
         return c;
+    }
+
+    /** A run that must fail with status 1 on the full file system at {@code full}, leaving no complete-looking {@code out}. */
+    private static WrongOptions onFullDisk(String name, List<String> args, String out, Path full, Runnable before) {
+        return new WrongOptions(name, args, false, out, before, r -> {
+            var p = new ArrayList<String>();
+            if (r.status() != 1) p.add("expected exit status 1");
+            if (Files.exists(Path.of(out))) p.add("a complete-looking output left on the full disk");
+            clear(full);
+            return p;
+        });
     }
 
     /** Fills the filesystem of {@code dir} to the last byte. */
