@@ -12,13 +12,15 @@ import java.util.Optional;
  * backtrace as {@code bt} shows it (its registers when it cannot be unwound), the last log
  * lines before the panic, the modules that taint the kernel, a memory summary, and the
  * {@link CrashSignature} over the backtrace's crash site — for a hung-task panic, over where
- * the blocked task sleeps, as the blocked tasks the log names are what it is about.
+ * the blocked task sleeps, as the blocked tasks the log names are what it is about. What a
+ * damaged dump does not let it read (the task list, the module list, the memory counters) is
+ * listed as unreadable, and the rest is reported.
  */
 public record Analysis(String release, String version, String machine, String crashTime, String uptime,
                        String panicMessage, String panicKind, Optional<String> oopsLine, Optional<String> function,
                        String taintString, List<String> taintFlags, int panicCpu, Optional<PanicTask> task,
                        Map<String, String> registers, List<String> backtrace, List<String> lastLog, List<TaintingModule> taintingModules,
-                       String memory, List<Blocked> blocked, CrashSignature signature) {
+                       String memory, List<Blocked> blocked, List<String> unreadable, CrashSignature signature) {
 
     /** A task the hung-task watchdog reported blocked, with its backtrace as {@code bt} shows it. */
     public record Blocked(long pid, String comm, long seconds, List<String> backtrace) {
@@ -66,6 +68,7 @@ public record Analysis(String release, String version, String machine, String cr
             out.printf("%-10s PID %d \"%s\", blocked for more than %d seconds%n", "BLOCKED:", b.pid(), b.comm(), b.seconds());
             for (var l : b.backtrace()) out.println("  " + l);
         }
+        for (var u : unreadable) out.printf("%-10s %s%n", "UNREADABLE:", u);
         out.printf("%-10s %s  [%s%s]%n", "SIGNATURE:", signature.hash(), signature.kind(),
                 signature.frames().isEmpty() ? "" : " | " + String.join(" < ", signature.frames()));
         out.println("LAST LOG LINES:");
@@ -88,6 +91,7 @@ public record Analysis(String release, String version, String machine, String cr
         if (!taintingModules.isEmpty())
             row(out, "Tainting modules", String.join(", ", taintingModules.stream().map(m -> m.name() + " (" + m.taints() + ")").toList()));
         row(out, "Memory", memory);
+        for (var u : unreadable) row(out, "Unreadable", u);
         row(out, "Signature", signature.hash() + " [" + signature.kind() + "]");
         out.println("</table>");
         if (!backtrace.isEmpty()) {

@@ -30,7 +30,10 @@ public final class Analyzer {
         var taint = s.taint();
         int cpu = PanicTask.cpu(s);
         long taskAddr = PanicTask.address(s);
-        var task = s.tasks().stream().filter(t -> t.address() == taskAddr).findFirst()
+        // what a damaged dump does not let us read is named in the report, not fatal to it
+        var unreadable = new ArrayList<String>();
+        var tasks = readable(unreadable, "task list", s::tasks, List.<org.jkdump.kernel.helpers.Tasks.Task>of());
+        var task = tasks.stream().filter(t -> t.address() == taskAddr).findFirst()
                 .map(t -> new Analysis.PanicTask(t.pid(), t.comm(), t.address()));
         var regs = new LinkedHashMap<String, String>();
         k.dump().cpuStates().stream().filter(c -> c.cpu() == cpu).findFirst()
@@ -43,12 +46,14 @@ public final class Analyzer {
             long ns = Math.round(l.seconds() * 1e9);
             last.add(String.format("[%5d.%06d] %s", ns / 1_000_000_000L, ns % 1_000_000_000L / 1000, l.text()));
         }
-        var tainting = Modules.all(k).stream().filter(m -> m.taint().tainted())
-                .map(m -> new Analysis.TaintingModule(m.name(), m.taint().letters())).toList();
-        var mem = MemInfo.read(k);
+        var tainting = readable(unreadable, "module list", () -> Modules.all(k).stream().filter(m -> m.taint().tainted())
+                .map(m -> new Analysis.TaintingModule(m.name(), m.taint().letters())).toList(), List.<Analysis.TaintingModule>of());
         int ps = k.memory().physical().pageSize();
-        var memory = String.format("%s total, %s free, %s cached, %s slab", CrashFormat.pagesToSize(mem.totalRam(), ps),
-                CrashFormat.pagesToSize(mem.free(), ps), CrashFormat.pagesToSize(mem.cached(), ps), CrashFormat.pagesToSize(mem.slab(), ps));
+        var memory = readable(unreadable, "memory counters", () -> {
+            var mem = MemInfo.read(k);
+            return String.format("%s total, %s free, %s cached, %s slab", CrashFormat.pagesToSize(mem.totalRam(), ps),
+                    CrashFormat.pagesToSize(mem.free(), ps), CrashFormat.pagesToSize(mem.cached(), ps), CrashFormat.pagesToSize(mem.slab(), ps));
+        }, "(unreadable)");
         var kind = panic.map(Panic::kind).orElse("no panic message in the log");
         // the signature's frames are the backtrace's crash site; when the task cannot be
         // unwound, the function the oops or panic line names stands in
@@ -64,7 +69,7 @@ public final class Analyzer {
         var blocked = new ArrayList<Analysis.Blocked>();
         if (panic.isPresent() && BlockedTask.isHungTaskPanic(panic.get().message())) {
             for (var b : BlockedTask.fromLog(texts).stream().limit(BLOCKED_SHOWN).toList()) {
-                var t = s.tasks().stream().filter(x -> x.pid() == b.pid() && x.comm().equals(b.comm())).findFirst();
+                var t = tasks.stream().filter(x -> x.pid() == b.pid() && x.comm().equals(b.comm())).findFirst();
                 if (t.isEmpty()) continue;
                 List<String> text = List.of();
                 try {
@@ -82,7 +87,17 @@ public final class Analyzer {
                 panic.flatMap(Panic::oopsLine), blocked.isEmpty() || frames.isEmpty() ? panic.flatMap(Panic::function) : Optional.of(frames.getFirst()),
                 taint.kernelString(),
                 taint.set().stream().map(f -> f.letter() + " " + f.meaning()).toList(), cpu, task, regs, bt, last,
-                tainting, memory, List.copyOf(blocked), CrashSignature.of(kind, frames));
+                tainting, memory, List.copyOf(blocked), List.copyOf(unreadable), CrashSignature.of(kind, frames));
+    }
+
+    /** {@code read}'s value, or {@code otherwise} with what stopped it noted in {@code unreadable}. */
+    private static <T> T readable(List<String> unreadable, String what, java.util.function.Supplier<T> read, T otherwise) {
+        try {
+            return read.get();
+        } catch (org.jkdump.format.JkdumpException e) {
+            unreadable.add(what + ": " + e.getMessage());
+            return otherwise;
+        }
     }
 
     /** The functions a sleeping task is in, innermost first, past the scheduler's own. */

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.jkdump.format.Fixtures;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +71,17 @@ class DamagedDumpsTest {
             var failed = FuzzCampaign.runMutant(m, work, FuzzCampaign.COMMANDS, FuzzCampaign::inProcess, 30, new LinkedHashMap<>());
             assertThat(failed).as("runs that broke the bad-input rule").isEmpty();
         }));
+    }
+
+    /** A module list that loops: analyze still reports the panic, and names what it could not read. */
+    @Test
+    void analyzeReportsTheRestWhenTheModuleListIsUnreadable() {
+        var dump = work.resolve("module-loop.kdump");
+        DumpMutator.selfPointer(1007, zlib, "module.list.next").write(dump);
+        var r = FuzzCampaign.inProcess(List.of("analyze", dump.toString()), 30);
+        assertThat(r.status()).as("status; stderr: %s", r.err()).isZero();
+        assertThat(r.out()).contains("PANIC:     Kernel panic - not syncing: sysrq triggered crash", "BACKTRACE:")
+                .containsPattern("UNREADABLE: module list: .+");
     }
 
     @TestFactory

@@ -139,7 +139,14 @@ public final class KernelUnwinder {
         if (head.isEmpty()) return;
         var m = layout.module();
         long h = head.getAsLong();
-        for (long p : ModuleList.nodes(memory, h, null)) {
+        List<Long> nodes;
+        try {
+            nodes = ModuleList.nodes(memory, h, null);
+        } catch (JkdumpException corrupt) {
+            // a corrupt module list: the kernel's own frames still unwind, module code goes unnamed
+            return;
+        }
+        for (long p : nodes) {
             long mod = p - m.list();
             var name = memory.cString(mod + m.name(), 56);
             long base = memory.u64(mod + m.textBase());
