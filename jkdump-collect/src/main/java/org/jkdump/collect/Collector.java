@@ -219,7 +219,7 @@ public final class Collector {
      * (a corrupt segment or header) is refused before they are allocated, not with an
      * OutOfMemoryError.
      */
-    private void checkBitmapsFit(org.jkdump.format.PhysicalMemory mem) {
+    private void checkBitmapsFit(PhysicalMemory mem) {
         long frames = mem.maxPfn();
         long bytes = (frames + 7) / 8 * BITMAPS;
         long heap = Runtime.getRuntime().maxMemory();

@@ -5,6 +5,7 @@ import java.nio.ByteOrder;
 import org.jkdump.format.JkdumpException;
 import org.jkdump.format.VmcoreInfo;
 import org.jkdump.kernel.KernelMemory;
+import org.jkdump.kernel.helpers.PageStruct;
 import org.jkdump.kernel.x86.PagingMode;
 
 /**
@@ -42,9 +43,7 @@ public final class MemMap {
         long sectionSize = info.size("mem_section").orElseThrow(() -> missing(info, "SIZE(mem_section)"));
         long mapOffset = info.offset("mem_section", "section_mem_map").orElse(0);
         long sectionBits = info.number("SECTION_SIZE_BITS").orElseThrow(() -> missing(info, "NUMBER(SECTION_SIZE_BITS)"));
-        long structPage = info.size("page").orElseThrow(() -> missing(info, "SIZE(page)"));
-        if (structPage < 16 || structPage > StructPageLayout.MAX_SIZE)
-            throw info.invalid("SIZE(page)", "is not a plausible struct page size (16 to " + StructPageLayout.MAX_SIZE + ")");
+        long structPage = info.sizeWithin("page", PageStruct.MIN_SIZE, PageStruct.MAX_SIZE, WHY);
         int pageShift = Integer.numberOfTrailingZeros(pageSize);
         if (roots <= 0 || roots > 1 << 20 || sectionSize < 8 || sectionSize > pageSize || sectionBits <= pageShift || sectionBits > 40)
             throw info.problem(String.format("has an implausible mem_section layout (LENGTH(mem_section) %d, SIZE(mem_section) %d, "
@@ -106,8 +105,10 @@ public final class MemMap {
         return any ? maps : null;
     }
 
+    private static final String WHY = "the kernel's mem_map cannot be found, so pages cannot be classified by dump level";
+
     private static JkdumpException missing(VmcoreInfo info, String key) {
-        return info.lacks(key, "the kernel's mem_map cannot be found, so pages cannot be classified by dump level");
+        return info.lacks(key, WHY);
     }
 
     /** Frames per memory section. */

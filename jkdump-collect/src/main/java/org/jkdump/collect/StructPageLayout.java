@@ -1,8 +1,8 @@
 package org.jkdump.collect;
 
 import java.util.OptionalLong;
-import org.jkdump.format.JkdumpException;
 import org.jkdump.format.VmcoreInfo;
+import org.jkdump.kernel.helpers.PageStruct;
 
 /**
  * What the classifier needs to know about {@code struct page} and the page flags of the
@@ -36,19 +36,18 @@ public record StructPageLayout(
 
     /** Reads the layout from {@code info}; fails naming the first entry a classifier cannot do without. */
     public static StructPageLayout of(VmcoreInfo info) {
-        long size = need(info, info.size("page"), "SIZE(page)");
         // struct page is 64 bytes on x86-64 (80 with some debug options); a classifier reads
         // whole chunks of them, so an absurd size would be an absurd allocation
-        if (size < 16 || size > MAX_SIZE) throw info.invalid("SIZE(page)", "is not a plausible struct page size (16 to " + MAX_SIZE + ")");
+        long size = info.sizeWithin("page", PageStruct.MIN_SIZE, PageStruct.MAX_SIZE, WHY);
         return new StructPageLayout(
                 (int) size,
-                (int) fits(info, "flags", 8, size, need(info, info.offset("page", "flags"), "OFFSET(page.flags)")),
-                (int) fits(info, "mapping", 8, size, need(info, info.offset("page", "mapping"), "OFFSET(page.mapping)")),
-                fits(info, "_mapcount", 4, size, info.offset("page", "_mapcount")),
-                fits(info, "private", 8, size, info.offset("page", "private")),
-                fits(info, "compound_head", 8, size, info.offset("page", "compound_head")),
-                fits(info, "compound_dtor", 1, size, info.offset("page", "compound_dtor")),
-                fits(info, "compound_order", 1, size, info.offset("page", "compound_order")),
+                (int) need(info, info.offsetWithin("page", "flags", 8, size), "OFFSET(page.flags)"),
+                (int) need(info, info.offsetWithin("page", "mapping", 8, size), "OFFSET(page.mapping)"),
+                info.offsetWithin("page", "_mapcount", 4, size),
+                info.offsetWithin("page", "private", 8, size),
+                info.offsetWithin("page", "compound_head", 8, size),
+                info.offsetWithin("page", "compound_dtor", 1, size),
+                info.offsetWithin("page", "compound_order", 1, size),
                 (int) need(info, info.number("PG_lru"), "NUMBER(PG_lru)"),
                 (int) need(info, info.number("PG_private"), "NUMBER(PG_private)"),
                 info.number("PG_swapcache"),
@@ -66,24 +65,10 @@ public record StructPageLayout(
                 info.length("zone.free_area"));
     }
 
-    /** Largest SIZE(page) believed. */
-    static final long MAX_SIZE = 1024;
-
-    /** {@code offset} of a {@code width}-byte member of struct page, checked to lie inside its {@code size} bytes. */
-    private static long fits(VmcoreInfo info, String member, int width, long size, long offset) {
-        if (offset < 0 || offset > size - width)
-            throw info.invalid("OFFSET(page." + member + ")", "does not fit a " + width + "-byte member inside the " + size
-                    + "-byte struct page (SIZE(page))");
-        return offset;
-    }
-
-    private static OptionalLong fits(VmcoreInfo info, String member, int width, long size, OptionalLong offset) {
-        if (offset.isPresent()) fits(info, member, width, size, offset.getAsLong());
-        return offset;
-    }
+    private static final String WHY = "struct page cannot be read, so pages cannot be classified by dump level (use -d 0 or -d 1)";
 
     private static long need(VmcoreInfo info, OptionalLong v, String key) {
-        return v.orElseThrow(() -> info.lacks(key, "struct page cannot be read, so pages cannot be classified by dump level (use -d 0 or -d 1)"));
+        return v.orElseThrow(() -> info.lacks(key, WHY));
     }
 
     /** Whether free pages can be told from struct page alone (the buddy page type). */

@@ -74,6 +74,29 @@ public record VmcoreInfo(String text, Map<String, String> entries, String file, 
         return decimal("OFFSET(" + type + "." + member + ")");
     }
 
+    /**
+     * {@code SIZE(type)}, checked to lie in {@code [min, max]}: readers size loops and buffers
+     * by it, so a corrupt value must stop them. {@code why} says what cannot be done without it.
+     */
+    public long sizeWithin(String type, long min, long max, String why) {
+        long size = size(type).orElseThrow(() -> lacks("SIZE(" + type + ")", why));
+        if (size < min || size > max)
+            throw invalid("SIZE(" + type + ")", "is not a plausible struct " + type + " size (" + min + " to " + max + ")");
+        return size;
+    }
+
+    /**
+     * {@code OFFSET(type.member)} of a {@code width}-byte member, checked to lie inside the
+     * {@code size}-byte struct; empty when VMCOREINFO does not name it.
+     */
+    public OptionalLong offsetWithin(String type, String member, int width, long size) {
+        var offset = offset(type, member);
+        if (offset.isPresent() && (offset.getAsLong() < 0 || offset.getAsLong() > size - width))
+            throw invalid("OFFSET(" + type + "." + member + ")", "does not fit a " + width + "-byte member inside the " + size
+                    + "-byte struct " + type + " (SIZE(" + type + "))");
+        return offset;
+    }
+
     /** {@code LENGTH(name)}: decimal. */
     public OptionalLong length(String name) {
         return decimal("LENGTH(" + name + ")");

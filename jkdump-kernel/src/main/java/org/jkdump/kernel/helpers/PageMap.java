@@ -13,24 +13,16 @@ import org.jkdump.kernel.Kernel;
  * PG_reserved bit from BTF's enum pageflags.
  */
 public final class PageMap {
-    /** The largest SIZE(page) believed. */
-    private static final long MAX_STRUCT_PAGE = 1024;
-
     private PageMap() {
     }
 
     public static long sharedPages(Kernel k) {
         var vi = k.vmcoreinfo();
-        long pageSize = vi.size("page").orElseThrow(() -> vi.lacks("SIZE(page)", "struct page cannot be read"));
-        long flagsOff = vi.offset("page", "flags").orElse(0);
-        long refOff = vi.offset("page", "_refcount").orElseThrow(() -> vi.lacks("OFFSET(page._refcount)", "struct page cannot be read"));
         // a struct page is 64 bytes on x86-64; these values size the loop and index its chunks
-        if (pageSize < 16 || pageSize > MAX_STRUCT_PAGE)
-            throw vi.invalid("SIZE(page)", "is not a plausible struct page size (16 to " + MAX_STRUCT_PAGE + ")");
-        if (flagsOff < 0 || flagsOff > pageSize - 8)
-            throw vi.invalid("OFFSET(page.flags)", "does not fit an 8-byte member inside the " + pageSize + "-byte struct page");
-        if (refOff < 0 || refOff > pageSize - 4)
-            throw vi.invalid("OFFSET(page._refcount)", "does not fit a 4-byte member inside the " + pageSize + "-byte struct page");
+        long pageSize = vi.sizeWithin("page", PageStruct.MIN_SIZE, PageStruct.MAX_SIZE, "struct page cannot be read");
+        long flagsOff = vi.offsetWithin("page", "flags", 8, pageSize).orElse(0);
+        long refOff = vi.offsetWithin("page", "_refcount", 4, pageSize)
+                .orElseThrow(() -> vi.lacks("OFFSET(page._refcount)", "struct page cannot be read"));
         long lastPfn = k.memory().physical().maxPfn();
         long reserved = 1L << k.types().constant("PG_reserved").orElseThrow(() -> new JkdumpException("BTF lacks enum pageflags PG_reserved"));
         long vmemmap = k.memory().u64(Access.symbol(k, "vmemmap_base"));

@@ -26,6 +26,12 @@ import org.jkdump.kernel.Kernel;
  */
 public record PageStruct(long address, long physical, long flags, long mapping, OptionalLong index, int refcount,
                          List<String> flagNames) {
+    /**
+     * The SIZE(page) values believed: 64 bytes on x86-64, 80 with some debug options. Readers
+     * size loops and buffers by it, so anything outside means a corrupt VMCOREINFO.
+     */
+    public static final long MIN_SIZE = 16, MAX_SIZE = 1024;
+
     public PageStruct {
         flagNames = List.copyOf(flagNames);
     }
